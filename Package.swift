@@ -1,0 +1,26 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pidtrace",
+    products: [
+        .executable(name: "pidtrace", targets: ["pidtrace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibbpf", path: "Sources/CLibbpf"),
+        // The event ABI shared with bpf/, and the embedded BPF object (skeleton made by `make`).
+        .target(name: "CPidtrace", dependencies: ["CLibbpf"]),
+        .target(name: "PidtraceCore", dependencies: ["CPidtrace", "CLibbpf"]),
+        // Commands and their validation; a library so unit tests can reach them.
+        .target(name: "PidtraceCLI", dependencies: [
+            "PidtraceCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "pidtrace", dependencies: ["PidtraceCLI"]),
+        .testTarget(name: "PidtraceCoreTests", dependencies: ["PidtraceCore", "PidtraceCLI", "CPidtrace"]),
+        .testTarget(name: "PidtraceIntegrationTests", dependencies: ["PidtraceCore"]),
+    ]
+)

@@ -1,0 +1,3 @@
+/* libbpf as Debian's libbpf-dev installs it. */
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `pidtrace` command: `trace` is the default subcommand.
+public struct Pidtrace: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pidtrace",
+        abstract: "Trace fork, exec and exit of processes with their host and container PIDs.",
+        discussion: """
+            Every record gives a process's PID on the host and inside its own PID
+            namespace (PID 1 is a container's init), with the parent on both sides.
+            Needs root (CAP_BPF and CAP_PERFMON) and a kernel with BTF.
+            """,
+        version: "0.1.0",
+        subcommands: [Trace.self],
+        defaultSubcommand: Trace.self)
+
+    public init() {}
+}

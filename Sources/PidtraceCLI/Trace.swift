@@ -1,0 +1,161 @@
+import ArgumentParser
+import Glibc
+import PidtraceCore
+
+struct Trace: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Trace process events live (the default command).",
+        discussion: """
+            Examples:
+              pidtrace                                 the whole host, as a table
+              pidtrace --json | jq .                   NDJSON on standard output
+              pidtrace -o events.ndjson --quiet        record to a file only
+              pidtrace --pid 4242 --events exec,exit   one PID namespace (and those below it)
+              pidtrace --duration 10 --threads         ten seconds, thread events too
+            """)
+
+    @Flag(help: "Write NDJSON to standard output instead of the table.")
+    var json = false
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp(
+        "Record NDJSON to FILE (created 0600).", valueName: "FILE"))
+    var output: String?
+
+    @Flag(help: "Add to an existing output file.")
+    var append = false
+
+    @Flag(help: "Replace an existing output file.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "No table on the terminal.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp(
+        "Follow only the PID namespace of this host PID, and those nested below it (repeatable).",
+        valueName: "HOSTPID"))
+    var pid: [Int32] = []
+
+    @Option(help: ArgumentHelp("Follow only this PID namespace, by inode (repeatable).", valueName: "INODE"))
+    var pidns: [UInt32] = []
+
+    @Option(help: ArgumentHelp("Event kinds to record, comma-separated.", valueName: "fork,exec,exit"))
+    var events: String = "fork,exec,exit"
+
+    @Flag(help: "Include thread-level fork and exit.")
+    var threads = false
+
+    @Option(help: ArgumentHelp("Stop by itself after this many seconds.", valueName: "SECONDS"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp(
+        "Ring buffer size: MiB, or with a K or M suffix; a power of two.", valueName: "SIZE"))
+    var ringSize: String = "8"
+
+    @Option(help: ArgumentHelp("Record at most N arguments of each exec.", valueName: "N"))
+    var maxArgs: Int = Argv.defaultMaxArgs
+
+    @Flag(help: "Show libbpf's own messages.")
+    var verbose = false
+
+    @Option(help: .hidden)
+    var pauseConsumerMs: Int = 0
+
+    mutating func validate() throws {
+        _ = try CLIValues.kinds(events)
+        _ = try CLIValues.ringBytes(ringSize)
+        if let duration, !(duration > 0 && duration <= 365 * 86400) {
+            throw ValidationError("--duration must be a number of seconds above 0")
+        }
+        if !(1...1024).contains(maxArgs) { throw ValidationError("--max-args must be between 1 and 1024") }
+        if append && force { throw ValidationError("--append and --force exclude each other") }
+        if (append || force) && output == nil { throw ValidationError("--append and --force go with --output") }
+        if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
+        if let bad = pid.first(where: { $0 <= 0 }) { throw ValidationError("--pid \(bad) is not a process ID") }
+        if pidns.contains(0) { throw ValidationError("--pidns 0 is not a namespace inode") }
+        if quiet && output == nil && !json { throw ValidationError("--quiet without --output or --json records nothing") }
+        if !(0...60_000).contains(pauseConsumerMs) { throw ValidationError("--pause-consumer-ms out of range") }
+    }
+
+    func options(proc: ProcReader = ProcReader()) throws(TraceError) -> TraceOptions {
+        var o = TraceOptions()
+        o.tracer.kinds = Set((try? CLIValues.kinds(events)) ?? EventKind.allCases)
+        o.tracer.threads = threads
+        o.tracer.ringBytes = (try? CLIValues.ringBytes(ringSize)) ?? 8 << 20
+        for p in pid {
+            guard let inode = proc.namespaceInode(pid: p) else { throw .noSuchProcess(p) }
+            o.tracer.pidNamespaces.append(inode)
+        }
+        for inode in pidns {
+            guard proc.pidNamespaceExists(inode) else { throw .noSuchPIDNamespace(inode) }
+            o.tracer.pidNamespaces.append(inode)
+        }
+        o.outputPath = output
+        o.outputMode = append ? .append : force ? .replace : .createNew
+        o.jsonToStdout = json
+        o.quiet = quiet
+        o.durationSeconds = duration
+        o.argvLimits.maxArgs = maxArgs
+        o.verbose = verbose
+        o.pauseConsumerMs = pauseConsumerMs
+        return o
+    }
+
+    func run() throws {
+        StopRequest.installSignalHandlers()
+        do {
+            let session = try TraceSession(options: try options())
+            let stop = try session.run()
+            Diagnostics.print("pidtrace: \(stop.events) events, \(stop.lost) lost (\(stop.reason))")
+        } catch {
+            Diagnostics.print("pidtrace: error: \(error)")
+            throw ExitCode(error.exitStatus)
+        }
+    }
+}
+
+/// Parsing of option values, shared by validate() and run().
+enum CLIValues {
+    static func kinds(_ list: String) throws -> [EventKind] {
+        let names = list.split(separator: ",").map { $0.trimmingWhitespace() }
+        guard !names.isEmpty else { throw ValidationError("--events needs at least one of fork, exec, exit") }
+        return try names.map { name in
+            guard let kind = EventKind(name: name) else {
+                throw ValidationError("--events: unknown kind '\(name)' (known: fork, exec, exit)")
+            }
+            return kind
+        }
+    }
+
+    /// "8" → 8 MiB, "64K", "16M". The kernel wants a power of two, at least a page.
+    static func ringBytes(_ text: String) throws -> UInt32 {
+        var digits = Substring(text.trimmingWhitespace())
+        var unit: UInt64 = 1 << 20
+        if let last = digits.last, "kKmM".contains(last) {
+            unit = "kK".contains(last) ? 1 << 10 : 1 << 20
+            digits = digits.dropLast()
+        }
+        guard let n = UInt64(digits), n > 0, n <= (1 << 30) / unit else {
+            throw ValidationError("--ring-size '\(text)' is not a size between 4K and 1024M")
+        }
+        let bytes = n * unit
+        guard bytes >= 4096, bytes & (bytes - 1) == 0 else {
+            throw ValidationError("--ring-size must be a power of two of at least 4K (e.g. 64K, 8M)")
+        }
+        return UInt32(bytes)
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}
+
+/// One line on standard error, written straight to the descriptor (the C `stderr`
+/// global is not concurrency-safe in Swift 6).
+enum Diagnostics {
+    static func print(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,98 @@
+import CLibbpf
+import CPidtrace
+import Glibc
+
+/// A failed libbpf call: the operation and its errno (libbpf returns -errno).
+public struct BPFError: Error, Equatable, CustomStringConvertible {
+    public let operation: String
+    public let errno: Int32
+
+    public init(operation: String, errno: Int32) {
+        self.operation = operation
+        self.errno = errno
+    }
+
+    public var description: String { "\(operation) failed: \(String(cString: strerror(errno)))" }
+}
+
+/// What the kernel side is told before load.
+public struct TracerConfig: Sendable, Equatable {
+    /// Follow only these PID namespaces (and those nested below them); empty = whole host.
+    public var pidNamespaces: [UInt32] = []
+    /// True when the filter is on even with no namespace yet (e.g. waiting for a container).
+    public var filtered = false
+    public var kinds: Set<EventKind> = Set(EventKind.allCases)
+    public var threads = false
+    public var ringBytes: UInt32 = 8 << 20
+
+    public init() {}
+
+    var isFiltered: Bool { filtered || !pidNamespaces.isEmpty }
+}
+
+/// The BPF program's lifetime: open, configure, load, attach, detach, free.
+/// The embedded object comes from the skeleton, so the binary needs no file beside it.
+public final class BPFTracer: @unchecked Sendable {
+    private let skel: OpaquePointer
+    private var attached = false
+
+    public init(config: TracerConfig, verbose: Bool = false) throws(BPFError) {
+        pt_set_libbpf_verbose(verbose)
+        guard let skel = pt_open() else { throw BPFError(operation: "open BPF object", errno: errno) }
+        self.skel = skel
+        var c = pt_config(
+            filter_pidns: config.isFiltered,
+            trace_threads: config.threads,
+            kind_mask: config.kinds.reduce(0) { $0 | (1 << $1.rawValue) },
+            ring_bytes: config.ringBytes)
+        try check(pt_configure(skel, &c), "size the ring buffer")
+        try check(pt_load(skel), "load BPF programs")
+        for ns in config.pidNamespaces { try watch(pidNamespace: ns) }
+    }
+
+    public func attach() throws(BPFError) {
+        try check(pt_attach(skel), "attach to sched_process_fork/exec/exit")
+        attached = true
+    }
+
+    /// Stops new events; those already in the ring stay readable.
+    public func detach() {
+        guard attached else { return }
+        pt_detach(skel)
+        attached = false
+    }
+
+    public var ringBufferFD: Int32 { pt_events_fd(skel) }
+
+    /// Adds a PID namespace (by inode) to the in-kernel filter.
+    public func watch(pidNamespace inode: UInt32) throws(BPFError) {
+        var key = inode
+        var one: UInt8 = 1
+        if bpf_map_update_elem(pt_watched_pidns_fd(skel), &key, &one, UInt64(BPF_ANY)) != 0 {
+            throw BPFError(operation: "watch PID namespace \(inode)", errno: errno)
+        }
+    }
+
+    public func unwatch(pidNamespace inode: UInt32) {
+        var key = inode
+        _ = bpf_map_delete_elem(pt_watched_pidns_fd(skel), &key)
+    }
+
+    /// Events the kernel side could not reserve ring space for, summed over CPUs.
+    public func lostTotal() -> UInt64 {
+        let cpus = Int(libbpf_num_possible_cpus())
+        guard cpus > 0 else { return 0 }
+        var values = [UInt64](repeating: 0, count: cpus)
+        var key: UInt32 = 0
+        guard bpf_map_lookup_elem(pt_lost_fd(skel), &key, &values) == 0 else { return 0 }
+        return values.reduce(0, +)
+    }
+
+    private func check(_ rc: Int32, _ operation: String) throws(BPFError) {
+        if rc < 0 { throw BPFError(operation: operation, errno: -rc) }
+    }
+
+    deinit {
+        pt_destroy(skel)
+    }
+}

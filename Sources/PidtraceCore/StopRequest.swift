@@ -1,0 +1,50 @@
+import Glibc
+import Synchronization
+
+/// Why a trace ends. Set from a signal handler, read by the reader loop.
+public enum StopReason: Int, Sendable {
+    case none = 0, signal, duration, outputClosed, error
+
+    public var name: String {
+        switch self {
+        case .none: "running"
+        case .signal: "signal"
+        case .duration: "duration"
+        case .outputClosed: "output_closed"
+        case .error: "error"
+        }
+    }
+}
+
+private let requested = Atomic<Int>(0)
+private let interrupts = Atomic<Int>(0)
+
+/// SIGINT/SIGTERM ask the trace to stop (drain, flush, fsync); a second SIGINT
+/// exits at once. The handler only touches lock-free atomics and _exit, which are
+/// async-signal-safe. SIGPIPE is ignored so a closed reader shows up as EPIPE.
+public enum StopRequest {
+    public static func installSignalHandlers() {
+        let handler: @convention(c) (Int32) -> Void = { sig in
+            if sig == SIGINT && interrupts.add(1, ordering: .relaxed).newValue > 1 {
+                _exit(130)
+            }
+            requested.store(StopReason.signal.rawValue, ordering: .releasing)
+        }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0 // no SA_RESTART: a blocked epoll_wait returns EINTR at once
+        sigaction(SIGINT, &action, nil)
+        sigaction(SIGTERM, &action, nil)
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    public static var reason: StopReason {
+        StopReason(rawValue: requested.load(ordering: .acquiring)) ?? .none
+    }
+
+    public static func request(_ reason: StopReason) {
+        _ = requested.compareExchange(expected: StopReason.none.rawValue, desired: reason.rawValue,
+                                      ordering: .acquiringAndReleasing)
+    }
+}

@@ -1,0 +1,128 @@
+import Glibc
+
+/// The live, human-readable table: one line per event.
+public final class TableSink: RecordSink {
+    private let output: OutputFile
+    private let clock: BootClock
+    private var buffer: [UInt8] = []
+
+    public static let header =
+        "TIME         EVENT  HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
+
+    public init(output: OutputFile, clock: BootClock) {
+        self.output = output
+        self.clock = clock
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    public func write(_ record: TraceRecord) throws(OutputError) {
+        if let line = line(for: record) {
+            buffer.append(contentsOf: line.utf8)
+            buffer.append(UInt8(ascii: "\n"))
+        }
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    public func flush() throws(OutputError) {
+        guard !buffer.isEmpty else { return }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        try output.write(buffer)
+    }
+
+    public func sync() throws(OutputError) { try flush() }
+
+    func line(for record: TraceRecord) -> String? {
+        switch record {
+        case .start: return Self.header
+        case let .lost(l): return "\(timeOfDay(l.tsNs)) LOST   \(l.count) events the kernel could not hand over"
+        case .stop: return nil
+        case let .process(p): return processLine(p)
+        }
+    }
+
+    func processLine(_ p: ProcessRecord) -> String {
+        let e = p.event
+        let pidns = e.nsLevel == 0 ? "" : String(e.pidns)
+        var columns = timeOfDay(e.tsNs) + " "
+        columns += pad(e.kind.name, 6) + " "
+        columns += lpad(String(e.hostPID), 8) + " " + lpad(String(e.hostPPID), 9) + " "
+        columns += lpad(String(e.nsPID), 7) + " " + lpad(String(e.nsPPID), 7) + " "
+        columns += lpad(pidns, 10) + " " + pad(Self.printable(e.comm), 16) + " "
+        return columns + detail(p)
+    }
+
+    func detail(_ p: ProcessRecord) -> String {
+        let e = p.event
+        var parts: [String] = []
+        if e.isThread { parts.append("thread \(e.hostTID)") }
+        switch e.kind {
+        case .fork:
+            if e.startsNewPIDNamespace { parts.append("init of a new PID namespace") }
+        case .exec:
+            let argv = p.argv ?? Argv(area: e.argsArea, areaTruncated: e.argsAreaTruncated)
+            parts.append(argv.args.map(Self.printable).joined(separator: " ") + (argv.truncated ? " …" : ""))
+        case .exit:
+            let s = e.exit
+            if let sig = s.signal {
+                parts.append("killed by \(SignalName.of(sig))" + (s.coreDumped ? " (core dumped)" : ""))
+            } else {
+                parts.append("exit \(s.code ?? 0)")
+            }
+            parts.append("after \(Self.duration(e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0))")
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    func timeOfDay(_ tsNs: UInt64) -> String {
+        let wall = clock.wallNs(bootNs: tsNs)
+        var t = time_t(wall / 1_000_000_000), tm = tm()
+        localtime_r(&t, &tm)
+        let ms = Int(wall % 1_000_000_000) / 1_000_000
+        return "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)).\(String(ms + 1000).dropFirst())"
+    }
+
+    private func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    private func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+    private func lpad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+    }
+
+    /// Kernel bytes made safe for a terminal: control characters and invalid UTF-8
+    /// are shown escaped, never sent raw.
+    static func printable(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var s = bytes[...]
+        while let b = s.first {
+            if b >= 0x20 && b < 0x7f {
+                out.unicodeScalars.append(Unicode.Scalar(b))
+                s = s.dropFirst()
+                continue
+            }
+            var decoder = UTF8()
+            var it = s.makeIterator()
+            if b >= 0x80, case let .scalarValue(scalar) = decoder.decode(&it), scalar.properties.generalCategory != .control {
+                out.unicodeScalars.append(scalar)
+                s = s.dropFirst(UTF8.width(scalar))
+            } else {
+                out += "\\x" + String(b, radix: 16, uppercase: false).leftPadded(to: 2)
+                s = s.dropFirst()
+            }
+        }
+        return out
+    }
+
+    static func duration(_ ns: UInt64) -> String {
+        if ns < 1_000_000 { return "\(ns / 1000)µs" }
+        if ns < 1_000_000_000 { return "\(ns / 1_000_000)ms" }
+        let s = Double(ns) / 1e9
+        return s < 120 ? "\((s * 10).rounded() / 10)s" : "\(Int(s / 60))m\(Int(s) % 60)s"
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,40 @@
+/// Why a trace could not start or had to stop. Each case has its own exit status.
+public enum TraceError: Error, CustomStringConvertible {
+    case missingCapabilities([String])
+    case noBTF(path: String)
+    case noSuchProcess(Int32)
+    case noSuchPIDNamespace(UInt32)
+    case output(OutputError)
+    case bpf(BPFError)
+
+    public var description: String {
+        switch self {
+        case let .missingCapabilities(caps):
+            "tracing needs \(caps.joined(separator: " and ")) (or CAP_SYS_ADMIN): run pidtrace as root, e.g. with sudo"
+        case let .noBTF(path):
+            "this kernel has no BTF (\(path) is missing): use a kernel built with CONFIG_DEBUG_INFO_BTF=y"
+        case let .noSuchProcess(pid):
+            "no process with PID \(pid): give a running host PID to --pid"
+        case let .noSuchPIDNamespace(inode):
+            "no process lives in PID namespace \(inode): see `ls -l /proc/*/ns/pid` for live ones"
+        case let .output(e): e.description
+        case let .bpf(e):
+            e.errno == 1 || e.errno == 13
+                ? "\(e.description): run pidtrace as root (CAP_BPF and CAP_PERFMON)"
+                : e.description
+        }
+    }
+
+    /// sysexits-style statuses, one per kind of failure.
+    public var exitStatus: Int32 {
+        switch self {
+        case .missingCapabilities: 77                 // EX_NOPERM
+        case .noBTF: 69                               // EX_UNAVAILABLE
+        case .noSuchProcess, .noSuchPIDNamespace: 66  // EX_NOINPUT
+        case .output(.exists): 75                     // refused to clobber
+        case .output(.cannotOpen): 73                 // EX_CANTCREAT
+        case .output: 74                              // EX_IOERR
+        case let .bpf(e): e.errno == 1 || e.errno == 13 ? 77 : 70 // EX_SOFTWARE
+        }
+    }
+}

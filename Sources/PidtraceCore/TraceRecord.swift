@@ -1,0 +1,78 @@
+/// Everything a trace writes, in the order it happens. Sinks turn these into the
+/// table or NDJSON; the contract is in DESIGN.md §3.
+public enum TraceRecord: Sendable {
+    case start(StartInfo)
+    case process(ProcessRecord)
+    case lost(LostInfo)
+    case stop(StopInfo)
+}
+
+/// A process event with what user space adds to it.
+public struct ProcessRecord: Sendable {
+    public var event: ProcessEvent
+    /// exec only.
+    public var argv: Argv?
+
+    public init(event: ProcessEvent, argv: Argv? = nil) {
+        self.event = event
+        self.argv = argv
+    }
+}
+
+public struct StartInfo: Sendable {
+    public var tsNs: UInt64
+    public var version: String
+    public var hostname: String
+    public var kernel: String
+    public var bootID: String
+    public var tracerPID: Int32
+    public var filters: TraceFilters
+
+    public init(tsNs: UInt64, version: String, hostname: String, kernel: String, bootID: String,
+                tracerPID: Int32, filters: TraceFilters) {
+        self.tsNs = tsNs
+        self.version = version
+        self.hostname = hostname
+        self.kernel = kernel
+        self.bootID = bootID
+        self.tracerPID = tracerPID
+        self.filters = filters
+    }
+}
+
+/// What the trace follows, as recorded in the `start` record.
+public struct TraceFilters: Sendable, Equatable {
+    /// Empty: the whole host.
+    public var pidNamespaces: [UInt32]
+    public var kinds: [EventKind]
+    public var threads: Bool
+
+    public init(pidNamespaces: [UInt32] = [], kinds: [EventKind] = EventKind.allCases, threads: Bool = false) {
+        self.pidNamespaces = pidNamespaces
+        self.kinds = kinds
+        self.threads = threads
+    }
+}
+
+public struct LostInfo: Sendable {
+    public var tsNs: UInt64
+    /// Events the kernel could not hand over since the previous `lost` record.
+    public var count: UInt64
+    public init(tsNs: UInt64, count: UInt64) {
+        self.tsNs = tsNs
+        self.count = count
+    }
+}
+
+public struct StopInfo: Sendable {
+    public var tsNs: UInt64
+    public var events: UInt64
+    public var lost: UInt64
+    public var reason: String
+    public init(tsNs: UInt64, events: UInt64, lost: UInt64, reason: String) {
+        self.tsNs = tsNs
+        self.events = events
+        self.lost = lost
+        self.reason = reason
+    }
+}

@@ -1,0 +1,170 @@
+import Glibc
+
+/// Everything one trace run needs, already validated by the command line.
+public struct TraceOptions: Sendable {
+    public var tracer = TracerConfig()
+    /// NDJSON file, if any.
+    public var outputPath: String?
+    public var outputMode: OutputFile.Mode = .createNew
+    /// NDJSON on standard output instead of the table.
+    public var jsonToStdout = false
+    /// No table on the terminal.
+    public var quiet = false
+    public var durationSeconds: Double?
+    public var argvLimits = Correlator.ArgvLimits()
+    public var verbose = false
+    /// Test hook: sleep this long after attaching before reading (fills the ring).
+    public var pauseConsumerMs: Int = 0
+
+    public init() {}
+}
+
+/// One trace from attach to the `stop` record: owns the tracer, the ring-buffer
+/// reader, the correlator and the sinks, and runs the read loop on the calling
+/// thread (a dedicated thread, not a concurrency task).
+public final class TraceSession {
+    private let options: TraceOptions
+    private let clock = BootClock()
+    private let tracer: BPFTracer
+    private var reader: RingBufferReader!
+    private let correlator: Correlator
+    private let sinks: [RecordSink]
+    private var written: UInt64 = 0
+    private var lostReported: UInt64 = 0
+    private var lastLostCheckNs: UInt64 = 0
+    private var failure: TraceError?
+
+    public init(options: TraceOptions, proc: ProcReader = ProcReader()) throws(TraceError) {
+        self.options = options
+        try Self.checkHost(proc: proc)
+        var sinks: [RecordSink] = []
+        if let path = options.outputPath {
+            do {
+                sinks.append(NDJSONSink(output: try OutputFile(path: path, mode: options.outputMode), clock: clock))
+            } catch { throw .output(error) }
+        }
+        if options.jsonToStdout {
+            sinks.append(NDJSONSink(output: .standardOutput(), clock: clock))
+        } else if !options.quiet {
+            sinks.append(TableSink(output: .standardOutput(), clock: clock))
+        }
+        self.sinks = sinks
+        correlator = Correlator(argvLimits: options.argvLimits)
+        do {
+            tracer = try BPFTracer(config: options.tracer, verbose: options.verbose)
+        } catch { throw .bpf(error) }
+        do {
+            reader = try RingBufferReader(mapFD: tracer.ringBufferFD) { [unowned self] record in
+                self.handle(record)
+            }
+        } catch { throw .bpf(error) }
+    }
+
+    /// Refuses early, with the fix named, what would otherwise fail deep in libbpf.
+    static func checkHost(proc: ProcReader) throws(TraceError) {
+        if let caps = Capabilities(proc: proc), !caps.missingForTracing.isEmpty {
+            throw .missingCapabilities(caps.missingForTracing)
+        }
+        let btf = "/sys/kernel/btf/vmlinux"
+        if access(btf, R_OK) != 0 { throw .noBTF(path: btf) }
+    }
+
+    /// Traces until a signal, `--duration`, or a closed output; returns the totals.
+    public func run() throws(TraceError) -> StopInfo {
+        do { try tracer.attach() } catch { throw .bpf(error) }
+        // `start` only once attached, so a script can wait for it.
+        emit(.start(startInfo()))
+        flushSinks()
+        if options.pauseConsumerMs > 0 { usleep(UInt32(options.pauseConsumerMs) * 1000) }
+        let deadline = options.durationSeconds.map { BootClock.nowBootNs() + UInt64($0 * 1e9) }
+
+        while StopRequest.reason == .none {
+            do { try reader.poll(timeoutMs: 100) } catch { fail(.bpf(error)) }
+            reportLost(force: false)
+            flushSinks()
+            if let deadline, BootClock.nowBootNs() >= deadline { StopRequest.request(.duration) }
+        }
+
+        // Stop new events, then hand over everything the kernel already queued.
+        tracer.detach()
+        do { try reader.drain() } catch { fail(.bpf(error)) }
+        reportLost(force: true)
+        let stop = StopInfo(tsNs: BootClock.nowBootNs(), events: written, lost: lostReported,
+                            reason: StopRequest.reason.name)
+        emit(.stop(stop))
+        for sink in sinks {
+            do { try sink.sync() } catch { noteOutputFailure(error) }
+        }
+        if let failure { throw failure }
+        return stop
+    }
+
+    private func handle(_ raw: UnsafeRawBufferPointer) {
+        let event: ProcessEvent
+        do { event = try ProcessEvent(record: raw) } catch {
+            warn("skipping a malformed event: \(error)")
+            return
+        }
+        guard let record = correlator.record(for: event) else { return }
+        written += 1
+        emit(.process(record))
+    }
+
+    private func emit(_ record: TraceRecord) {
+        for sink in sinks {
+            do { try sink.write(record) } catch { noteOutputFailure(error) }
+        }
+    }
+
+    private func flushSinks() {
+        for sink in sinks {
+            do { try sink.flush() } catch { noteOutputFailure(error) }
+        }
+    }
+
+    private func reportLost(force: Bool) {
+        let now = BootClock.nowBootNs()
+        guard force || now - lastLostCheckNs >= 100_000_000 else { return }
+        lastLostCheckNs = now
+        let total = tracer.lostTotal()
+        guard total > lostReported else { return }
+        emit(.lost(LostInfo(tsNs: now, count: total - lostReported)))
+        lostReported = total
+    }
+
+    private func noteOutputFailure(_ error: OutputError) {
+        if error == .brokenPipe {
+            StopRequest.request(.outputClosed)
+        } else {
+            fail(.output(error))
+        }
+    }
+
+    private func fail(_ error: TraceError) {
+        if failure == nil { failure = error }
+        StopRequest.request(.error)
+    }
+
+    private func startInfo() -> StartInfo {
+        var uts = utsname()
+        uname(&uts)
+        let release = withUnsafeBytes(of: uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let node = withUnsafeBytes(of: uts.nodename) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let bootID = ProcReader().readText("/proc/sys/kernel/random/boot_id")?
+            .split(separator: "\n").first.map(String.init) ?? ""
+        let t = options.tracer
+        return StartInfo(
+            tsNs: BootClock.nowBootNs(), version: pidtraceVersion, hostname: node, kernel: release,
+            bootID: bootID, tracerPID: getpid(),
+            filters: TraceFilters(pidNamespaces: t.pidNamespaces,
+                                  kinds: EventKind.allCases.filter { t.kinds.contains($0) },
+                                  threads: t.threads))
+    }
+}
+
+public let pidtraceVersion = "0.1.0"
+
+func warn(_ message: String) {
+    let line = Array("pidtrace: warning: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}

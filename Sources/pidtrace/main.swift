@@ -1,0 +1,3 @@
+import PidtraceCLI
+
+Pidtrace.main()

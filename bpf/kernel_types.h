@@ -1,0 +1,53 @@
+/* The few kernel types pidtrace reads, declared by hand for CO-RE.
+ * preserve_access_index makes every field access relocatable: libbpf matches each
+ * field by name against the running kernel's BTF, so layout and the anonymous
+ * structs the real definitions nest fields in do not matter here. */
+#ifndef PIDTRACE_KERNEL_TYPES_H
+#define PIDTRACE_KERNEL_TYPES_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+typedef struct { int counter; } atomic_t;
+typedef struct { __u32 val; } kuid_t;
+typedef struct { __u32 val; } kgid_t;
+
+struct ns_common { unsigned int inum; };
+struct pid_namespace { struct ns_common ns; };
+struct mnt_namespace { struct ns_common ns; };
+struct nsproxy { struct mnt_namespace *mnt_ns; };
+
+struct upid { int nr; struct pid_namespace *ns; };
+struct pid { unsigned int level; struct upid numbers[1]; };
+
+enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MAX };
+struct signal_struct { atomic_t live; struct pid *pids[PIDTYPE_MAX]; };
+
+struct cred { kuid_t uid; kgid_t gid; };
+struct kernfs_node { __u64 id; };
+struct cgroup { struct kernfs_node *kn; };
+struct css_set { struct cgroup *dfl_cgrp; };
+struct mm_struct { unsigned long arg_start; unsigned long arg_end; };
+struct linux_binprm { const char *filename; };
+
+struct task_struct {
+	int pid;
+	int tgid;
+	int exit_code;
+	__u64 start_boottime;
+	char comm[16];
+	struct task_struct *real_parent;
+	struct task_struct *group_leader;
+	struct pid *thread_pid;
+	struct signal_struct *signal;
+	struct nsproxy *nsproxy;
+	struct cred *real_cred; /* const in the kernel; dropped so BPF_CORE_READ can assign */
+	struct css_set *cgroups;
+	struct mm_struct *mm;
+};
+
+#pragma clang attribute pop
+
+#endif

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pidtrace: fork, exec and exit of processes, with their PIDs on the host and in
+ * their own PID namespace. Filtering by watched PID namespace happens here, so
+ * events outside the filter never reach user space. */
+#include "kernel_types.h"
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "pidtrace_event.h"
+
+char LICENSE[] SEC("license") = "GPL"; /* needed to read task_struct */
+
+/* Set by user space before load. */
+const volatile bool filter_pidns = false; /* only namespaces in watched_pidns (and below) */
+const volatile bool trace_threads = false;
+const volatile __u32 kind_mask = (1 << PT_EVENT_FORK) | (1 << PT_EVENT_EXEC) | (1 << PT_EVENT_EXIT);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* resized by user space before load */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);  /* PID namespace inode */
+	__type(value, __u8);
+} watched_pidns SEC(".maps");
+
+/* Ring reservations that failed, per CPU: user space reports them as `lost`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* Exec records are too big for the BPF stack; built here, then sent cut to size. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pt_exec_event);
+} exec_scratch SEC(".maps");
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+	if (n)
+		*n += 1; /* per-CPU slot: no other writer */
+}
+
+static __always_inline bool kind_wanted(__u32 kind)
+{
+	return kind_mask & (1 << kind);
+}
+
+/* Fills the process identity of @task into @e. Returns whether the process lives
+ * in a watched PID namespace or one nested below it (always true unfiltered). */
+static __always_inline bool fill_process(struct pt_event *e, struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID]);
+	struct pid *ppid = BPF_CORE_READ(task, real_parent, signal, pids[PIDTYPE_TGID]);
+	__u32 level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns = NULL;
+	bool watched = !filter_pidns;
+
+	/* A variable index needs BPF_CORE_READ (the verifier rejects a plain
+	 * dereference), and a fixed bound keeps the loop verifiable. */
+	for (__u32 i = 0; i < PT_MAX_NS_LEVELS; i++) {
+		if (i > level)
+			break;
+		e->ns_pids[i] = BPF_CORE_READ(pid, numbers[i].nr);
+		ns = BPF_CORE_READ(pid, numbers[i].ns);
+		if (!watched) {
+			__u32 inum = BPF_CORE_READ(ns, ns.inum);
+			watched = bpf_map_lookup_elem(&watched_pidns, &inum) != NULL;
+		}
+	}
+	e->ns_level = level;
+	e->pidns = BPF_CORE_READ(ns, ns.inum);
+	e->host_pid = BPF_CORE_READ(task, tgid);
+	e->host_tid = BPF_CORE_READ(task, pid);
+	e->host_ppid = BPF_CORE_READ(task, real_parent, tgid);
+	if (level < PT_MAX_NS_LEVELS) {
+		struct pid *tid = BPF_CORE_READ(task, thread_pid);
+		e->ns_tid = BPF_CORE_READ(tid, numbers[level].nr);
+		/* As getppid() inside: 0 when the parent lives outside the namespace. */
+		if (BPF_CORE_READ(ppid, level) >= level && BPF_CORE_READ(ppid, numbers[level].ns) == ns)
+			e->ns_ppid = BPF_CORE_READ(ppid, numbers[level].nr);
+	}
+	e->mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	e->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	e->uid = BPF_CORE_READ(task, real_cred, uid.val);
+	e->gid = BPF_CORE_READ(task, real_cred, gid.val);
+	e->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
+	return watched;
+}
+
+static __always_inline bool is_namespace_init(const struct pt_event *e)
+{
+	__u32 level = e->ns_level;
+	return level > 0 && level < PT_MAX_NS_LEVELS && e->ns_pids[level] == 1;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	bool thread = BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid);
+	struct pt_event *e;
+
+	if (!kind_wanted(PT_EVENT_FORK) || (thread && !trace_threads))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = PT_EVENT_FORK;
+	e->flags = thread ? PT_FLAG_THREAD : 0;
+	bool watched = fill_process(e, child);
+	if (is_namespace_init(e))
+		e->flags |= PT_FLAG_NEW_PIDNS;
+	/* A new namespace's init is always sent: user space may start following it
+	 * (a restarted container) before the init execs its entrypoint. */
+	if (!watched && !(e->flags & PT_FLAG_NEW_PIDNS)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	if (!watched)
+		e->flags |= PT_FLAG_UNWATCHED;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
+{
+	__u32 zero = 0;
+	struct pt_exec_event *e = bpf_map_lookup_elem(&exec_scratch, &zero);
+	if (!e || !kind_wanted(PT_EVENT_EXEC))
+		return 0;
+
+	__builtin_memset(&e->base, 0, sizeof(e->base));
+	e->base.kind = PT_EVENT_EXEC;
+	if (!fill_process(&e->base, task))
+		return 0;
+	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
+
+	/* The new image's argv is already in place at mm->arg_start. */
+	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+	unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+	__u64 len = end > start ? end - start : 0;
+	if (len > PT_ARGS_LEN) {
+		len = PT_ARGS_LEN;
+		e->base.flags |= PT_FLAG_ARGS_TRUNCATED;
+	}
+	if (bpf_probe_read_user(e->args, len, (void *)start))
+		len = 0;
+	e->base.args_len = len;
+	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct pt_exec_event, args) + len, 0))
+		count_lost();
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
+{
+	/* Fires per thread; do_exit() has already decremented signal->live, so 0
+	 * means this is the last thread and the process is gone. (Newer kernels also
+	 * pass group_dead, older ones do not: this works on both.) */
+	bool process_gone = BPF_CORE_READ(task, signal, live.counter) == 0;
+	struct pt_event *e;
+
+	if (!kind_wanted(PT_EVENT_EXIT) || (!process_gone && !trace_threads))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = PT_EVENT_EXIT;
+	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
+	if (!fill_process(e, task)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
+	e->exit_code = BPF_CORE_READ(task, exit_code);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
