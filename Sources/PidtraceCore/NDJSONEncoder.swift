@@ -35,8 +35,7 @@ public struct NDJSONEncoder: Sendable {
     }
 
     private func common(_ event: StaticString, tsNs: UInt64, _ out: inout JSONBuffer) {
-        out.key("event")
-        out.appendString(UnsafeRawBufferPointer(start: event.utf8Start, count: event.utf8CodeUnitCount))
+        out.field("event", string: UnsafeRawBufferPointer(start: event.utf8Start, count: event.utf8CodeUnitCount))
         out.field("time") { $0.appendTime(wallNs: clock.wallNs(bootNs: tsNs)) }
         out.field("ts_ns", tsNs)
     }
