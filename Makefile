@@ -10,7 +10,7 @@ CONFIG    ?= release
 BPF_OBJ   := .build/bpf/pidtrace.bpf.o
 SKEL      := Sources/CPidtrace/generated/pidtrace.skel.h
 BUILD_DEPS := libbpf-dev libelf-dev zlib1g-dev bpftool
-TEST_DEPS  := docker.io busybox-static util-linux libcap2-bin jq
+TEST_DEPS  := docker.io busybox-static util-linux libcap2-bin jq python3-minimal
 
 .PHONY: all build run test deps test-deps bpf clean bench
 

@@ -57,27 +57,54 @@ static __always_inline bool kind_wanted(__u32 kind)
 	return kind_mask & (1 << kind);
 }
 
-/* Fills the process identity of @task into @e. Returns whether the process lives
- * in a watched PID namespace or one nested below it (always true unfiltered). */
-static __always_inline bool fill_process(struct pt_event *e, struct task_struct *task)
+static __always_inline struct pid *process_pid(struct task_struct *task)
 {
-	struct pid *pid = BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID]);
-	struct pid *ppid = BPF_CORE_READ(task, real_parent, signal, pids[PIDTYPE_TGID]);
+	return BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID]);
+}
+
+/* Whether @task lives in a watched PID namespace or one nested below it. Checked
+ * before reserving ring space, so filtered-out events cost no ring space and a
+ * full ring counts only events the user asked for as lost. */
+static __always_inline bool is_watched(struct task_struct *task)
+{
+	if (!filter_pidns)
+		return true;
+	struct pid *pid = process_pid(task);
 	__u32 level = BPF_CORE_READ(pid, level);
-	struct pid_namespace *ns = NULL;
-	bool watched = !filter_pidns;
 
 	/* A variable index needs BPF_CORE_READ (the verifier rejects a plain
 	 * dereference), and a fixed bound keeps the loop verifiable. */
 	for (__u32 i = 0; i < PT_MAX_NS_LEVELS; i++) {
 		if (i > level)
 			break;
+		__u32 inum = BPF_CORE_READ(pid, numbers[i].ns, ns.inum);
+		if (bpf_map_lookup_elem(&watched_pidns, &inum))
+			return true;
+	}
+	return false;
+}
+
+/* Whether @task is PID 1 of a PID namespace below the host's. */
+static __always_inline bool is_namespace_init(struct task_struct *task)
+{
+	struct pid *pid = process_pid(task);
+	__u32 level = BPF_CORE_READ(pid, level);
+	return level > 0 && level < PT_MAX_NS_LEVELS && BPF_CORE_READ(pid, numbers[level].nr) == 1;
+}
+
+/* Fills the process identity of @task into @e. */
+static __always_inline void fill_process(struct pt_event *e, struct task_struct *task)
+{
+	struct pid *pid = process_pid(task);
+	struct pid *ppid = BPF_CORE_READ(task, real_parent, signal, pids[PIDTYPE_TGID]);
+	__u32 level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns = NULL;
+
+	for (__u32 i = 0; i < PT_MAX_NS_LEVELS; i++) {
+		if (i > level)
+			break;
 		e->ns_pids[i] = BPF_CORE_READ(pid, numbers[i].nr);
 		ns = BPF_CORE_READ(pid, numbers[i].ns);
-		if (!watched) {
-			__u32 inum = BPF_CORE_READ(ns, ns.inum);
-			watched = bpf_map_lookup_elem(&watched_pidns, &inum) != NULL;
-		}
 	}
 	e->ns_level = level;
 	e->pidns = BPF_CORE_READ(ns, ns.inum);
@@ -98,42 +125,35 @@ static __always_inline bool fill_process(struct pt_event *e, struct task_struct 
 	e->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
 	e->ts_ns = bpf_ktime_get_boot_ns();
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
-	return watched;
-}
-
-static __always_inline bool is_namespace_init(const struct pt_event *e)
-{
-	__u32 level = e->ns_level;
-	return level > 0 && level < PT_MAX_NS_LEVELS && e->ns_pids[level] == 1;
 }
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
 	bool thread = BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid);
+	__u32 flags = thread ? PT_FLAG_THREAD : 0;
 	struct pt_event *e;
 
 	if (!kind_wanted(PT_EVENT_FORK) || (thread && !trace_threads))
 		return 0;
+	if (!thread && is_namespace_init(child))
+		flags |= PT_FLAG_NEW_PIDNS;
+	/* A new namespace's init is sent even when unwatched: user space may start
+	 * following it (a restarted container) before the init execs its entrypoint. */
+	if (!is_watched(child)) {
+		if (!(flags & PT_FLAG_NEW_PIDNS))
+			return 0;
+		flags |= PT_FLAG_UNWATCHED;
+	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
 		return 0;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
+	fill_process(e, child);
 	e->kind = PT_EVENT_FORK;
-	e->flags = thread ? PT_FLAG_THREAD : 0;
-	bool watched = fill_process(e, child);
-	if (is_namespace_init(e))
-		e->flags |= PT_FLAG_NEW_PIDNS;
-	/* A new namespace's init is always sent: user space may start following it
-	 * (a restarted container) before the init execs its entrypoint. */
-	if (!watched && !(e->flags & PT_FLAG_NEW_PIDNS)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
-	if (!watched)
-		e->flags |= PT_FLAG_UNWATCHED;
+	e->flags = flags;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
@@ -143,13 +163,12 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, s
 {
 	__u32 zero = 0;
 	struct pt_exec_event *e = bpf_map_lookup_elem(&exec_scratch, &zero);
-	if (!e || !kind_wanted(PT_EVENT_EXEC))
+	if (!e || !kind_wanted(PT_EVENT_EXEC) || !is_watched(task))
 		return 0;
 
 	__builtin_memset(&e->base, 0, sizeof(e->base));
+	fill_process(&e->base, task);
 	e->base.kind = PT_EVENT_EXEC;
-	if (!fill_process(&e->base, task))
-		return 0;
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
 
 	/* The new image's argv is already in place at mm->arg_start. */
@@ -177,7 +196,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	bool process_gone = BPF_CORE_READ(task, signal, live.counter) == 0;
 	struct pt_event *e;
 
-	if (!kind_wanted(PT_EVENT_EXIT) || (!process_gone && !trace_threads))
+	if (!kind_wanted(PT_EVENT_EXIT) || (!process_gone && !trace_threads) || !is_watched(task))
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -185,12 +204,9 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 		return 0;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
+	fill_process(e, task);
 	e->kind = PT_EVENT_EXIT;
 	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
-	if (!fill_process(e, task)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
 	e->exit_code = BPF_CORE_READ(task, exit_code);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
