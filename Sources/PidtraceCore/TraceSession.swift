@@ -61,11 +61,10 @@ public final class TraceSession {
     }
 
     /// Refuses early, with the fix named, what would otherwise fail deep in libbpf.
-    static func checkHost(proc: ProcReader) throws(TraceError) {
+    public static func checkHost(proc: ProcReader, btf: String = "/sys/kernel/btf/vmlinux") throws(TraceError) {
         if let caps = Capabilities(proc: proc), !caps.missingForTracing.isEmpty {
             throw .missingCapabilities(caps.missingForTracing)
         }
-        let btf = "/sys/kernel/btf/vmlinux"
         if access(btf, R_OK) != 0 { throw .noBTF(path: btf) }
     }
 
