@@ -15,6 +15,9 @@ char LICENSE[] SEC("license") = "GPL"; /* needed to read task_struct */
 const volatile bool filter_pidns = false; /* only namespaces in watched_pidns (and below) */
 const volatile bool trace_threads = false;
 const volatile __u32 kind_mask = (1 << PT_EVENT_FORK) | (1 << PT_EVENT_EXEC) | (1 << PT_EVENT_EXIT);
+/* Wake the consumer only once this much is pending; it also polls with a short
+ * timeout, which bounds latency. Wake-ups dominate consumer CPU otherwise. */
+const volatile __u64 wakeup_bytes = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -50,6 +53,14 @@ static __always_inline void count_lost(void)
 	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
 	if (n)
 		*n += 1; /* per-CPU slot: no other writer */
+}
+
+static __always_inline __u64 submit_flags(void)
+{
+	if (!wakeup_bytes)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									      : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline bool kind_wanted(__u32 kind)
@@ -154,7 +165,7 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	fill_process(e, child);
 	e->kind = PT_EVENT_FORK;
 	e->flags = flags;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
 }
 
@@ -179,10 +190,12 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, s
 		len = PT_ARGS_LEN;
 		e->base.flags |= PT_FLAG_ARGS_TRUNCATED;
 	}
-	if (bpf_probe_read_user(e->args, len, (void *)start))
-		len = 0;
+	if (bpf_probe_read_user(e->args, len, (void *)start)) {
+		len = 0; /* unreadable (paged out): say so rather than claim no args */
+		e->base.flags |= PT_FLAG_ARGS_TRUNCATED;
+	}
 	e->base.args_len = len;
-	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct pt_exec_event, args) + len, 0))
+	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct pt_exec_event, args) + len, submit_flags()))
 		count_lost();
 	return 0;
 }
@@ -208,6 +221,6 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	e->kind = PT_EVENT_EXIT;
 	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
 	e->exit_code = BPF_CORE_READ(task, exit_code);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
 }

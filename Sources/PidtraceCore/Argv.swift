@@ -15,7 +15,7 @@ public struct Argv: Sendable, Equatable {
 
     public init(area: [UInt8], areaTruncated: Bool,
                 maxArgs: Int = defaultMaxArgs, maxArgBytes: Int = defaultMaxArgBytes) {
-        var parts = area.split(separator: 0, omittingEmptySubsequences: false)
+        var parts = area.isEmpty ? [] : area.split(separator: 0, omittingEmptySubsequences: false)
         if area.last == 0 { parts.removeLast() } // the terminator of the last argument
         truncated = areaTruncated || parts.count > maxArgs
         args = parts.prefix(maxArgs).map { part in

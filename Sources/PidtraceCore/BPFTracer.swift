@@ -24,6 +24,8 @@ public struct TracerConfig: Sendable, Equatable {
     public var kinds: Set<EventKind> = Set(EventKind.allCases)
     public var threads = false
     public var ringBytes: UInt32 = 8 << 20
+    /// Pending bytes that wake the consumer; below that it reads on its poll timeout.
+    public var wakeupBytes: UInt64 { UInt64(ringBytes / 8) }
 
     public init() {}
 
@@ -44,7 +46,8 @@ public final class BPFTracer: @unchecked Sendable {
             filter_pidns: config.isFiltered,
             trace_threads: config.threads,
             kind_mask: config.kinds.reduce(0) { $0 | (1 << $1.rawValue) },
-            ring_bytes: config.ringBytes)
+            ring_bytes: config.ringBytes,
+            wakeup_bytes: config.wakeupBytes)
         try check(pt_configure(skel, &c), "size the ring buffer")
         try check(pt_load(skel), "load BPF programs")
         for ns in config.pidNamespaces { try watch(pidNamespace: ns) }

@@ -153,7 +153,7 @@ public struct JSONBuffer: Sendable {
             default:
                 // A multi-byte UTF-8 sequence: copy it whole if valid, else U+FFFD.
                 var seq: [UInt8] = [b]
-                let need = b >= 0xf0 && b <= 0xf4 ? 3 : b >= 0xe0 ? 2 : b >= 0xc2 && b < 0xe0 ? 1 : -1
+                let need = b >= 0xf0 && b <= 0xf4 ? 3 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xc2 && b < 0xe0 ? 1 : -1
                 if need > 0 {
                     while seq.count <= need, let n = it.next() {
                         if n & 0xc0 != 0x80 { pending = n; break }

@@ -29,12 +29,13 @@ public final class RingBufferReader {
         self.context = context
     }
 
-    /// Waits up to `timeoutMs` for records and hands over all that are ready.
+    /// Waits up to `timeoutMs` for a wake-up and hands over all records that are ready.
+    /// The kernel side wakes us only when enough is pending, so a timeout still reads.
     @discardableResult
     public func poll(timeoutMs: Int32) throws(BPFError) -> Int {
         let n = ring_buffer__poll(ring, timeoutMs)
         if n < 0 && n != -EINTR { throw BPFError(operation: "poll ring buffer", errno: -n) }
-        return max(Int(n), 0)
+        return n > 0 ? Int(n) : try drain()
     }
 
     /// Hands over everything in the ring without waiting (the final drain).

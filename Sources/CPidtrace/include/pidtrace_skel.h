@@ -14,6 +14,7 @@ struct pt_config {
 	bool trace_threads;
 	uint32_t kind_mask;    /* 1 << enum pt_event_kind */
 	uint32_t ring_bytes;   /* power of two, multiple of the page size */
+	uint64_t wakeup_bytes; /* 0: wake the consumer on every event */
 };
 
 /* Each returns NULL or a negative errno, as libbpf does. */
