@@ -1,0 +1,40 @@
+import CPidtrace
+@testable import PidtraceCore
+
+/// Hand-built ring-buffer records, laid out by the C header exactly as the BPF side
+/// writes them: a whole `pt_event`, or a `pt_exec_event` cut after `args_len` bytes of args.
+enum RecordBytes {
+    static func event(kind: EventKind, nsPIDs: [UInt32] = [100], comm: String = "sh") -> pt_event {
+        var e = pt_event()
+        e.kind = kind.rawValue
+        e.ns_level = UInt32(nsPIDs.count - 1)
+        withUnsafeMutableBytes(of: &e.comm) { $0.copyBytes(from: comm.utf8.prefix(Int(PT_COMM_LEN) - 1)) }
+        withUnsafeMutableBytes(of: &e.ns_pids) { raw in
+            for (i, pid) in nsPIDs.enumerated() { raw.storeBytes(of: pid, toByteOffset: i * 4, as: UInt32.self) }
+        }
+        return e
+    }
+
+    static func exec(_ base: pt_event, filename: [UInt8], args: [UInt8]) -> pt_exec_event {
+        var e = pt_exec_event()
+        e.base = base
+        e.base.args_len = UInt32(args.count)
+        withUnsafeMutableBytes(of: &e.filename) { $0.copyBytes(from: filename) }
+        withUnsafeMutableBytes(of: &e.args) { $0.copyBytes(from: args) }
+        return e
+    }
+
+    static func bytes(_ event: pt_event) -> [UInt8] {
+        withUnsafeBytes(of: event) { Array($0) }
+    }
+
+    /// The exec record as sent: cut after offsetof(args) + args_len.
+    static func bytes(_ exec: pt_exec_event) -> [UInt8] {
+        let argsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.args)!
+        return withUnsafeBytes(of: exec) { Array($0.prefix(argsOffset + Int(exec.base.args_len))) }
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> ProcessEvent {
+        try bytes.withUnsafeBytes { try ProcessEvent(record: $0) }
+    }
+}

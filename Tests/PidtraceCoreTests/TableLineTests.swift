@@ -1,0 +1,88 @@
+import CPidtrace
+import Testing
+@testable import PidtraceCore
+
+@Suite("TableSink lines")
+struct TableLineTests {
+    let sink: TableSink
+
+    init() throws {
+        sink = TableSink(output: try OutputFile(path: "/dev/null", mode: .append), clock: BootClock(offsetNs: 0))
+    }
+
+    func columns(_ event: ProcessEvent, argv: Argv? = nil) throws -> [Substring] {
+        let line = try #require(sink.line(for: .process(ProcessRecord(event: event, argv: argv))))
+        return line.split(separator: " ")
+    }
+
+    @Test func startPrintsTheHeader() {
+        let start = StartInfo(tsNs: 0, version: "", hostname: "", kernel: "", bootID: "", tracerPID: 1,
+                              filters: TraceFilters())
+        #expect(sink.line(for: .start(start)) == TableSink.header)
+    }
+
+    @Test func stopPrintsNothing() {
+        #expect(sink.line(for: .stop(StopInfo(tsNs: 0, events: 0, lost: 0, reason: ""))) == nil)
+    }
+
+    @Test func lostLineSaysHowMany() throws {
+        let line = try #require(sink.line(for: .lost(LostInfo(tsNs: 0, count: 17))))
+        #expect(line.contains("LOST   17 events"))
+    }
+
+    @Test func forkLineHasEveryColumn() throws {
+        let c = try columns(.sample(.fork))
+        #expect(c.count == 8)
+        #expect(c[0].wholeMatch(of: /\d\d:\d\d:\d\d\.\d\d\d/) != nil)
+        #expect(Array(c[1...]) == ["fork", "4242", "4000", "1", "0", "4026532999", "sh"])
+    }
+
+    @Test func columnsLineUpWithTheHeader() throws {
+        let line = try #require(sink.line(for: .process(ProcessRecord(event: .sample(.exit)))))
+        let header = Array(TableSink.header.utf8), bytes = Array(line.utf8)
+        let detailAt = try #require(header.firstRange(of: Array("DETAIL".utf8))).lowerBound
+        let pidnsEnd = try #require(header.firstRange(of: Array("PIDNS".utf8))).upperBound
+        #expect(bytes[pidnsEnd - 10..<pidnsEnd].elementsEqual("4026532999".utf8))
+        #expect(bytes[detailAt...].starts(with: "exit 0".utf8))
+    }
+
+    @Test func hostProcessHasNoPIDNamespaceColumn() throws {
+        var event = ProcessEvent.sample(.fork)
+        event.nsLevel = 0
+        event.nsPIDs = [4242]
+        #expect(try columns(event).count == 7)
+    }
+
+    @Test func threadAndNewNamespaceDetail() throws {
+        let event = ProcessEvent.sample(.fork, flags: PT_FLAG_THREAD.rawValue | PT_FLAG_NEW_PIDNS.rawValue)
+        let line = try #require(sink.line(for: .process(ProcessRecord(event: event))))
+        #expect(line.hasSuffix("thread 4243, init of a new PID namespace"))
+    }
+
+    @Test func execDetailShowsEscapedArgv() throws {
+        let event = ProcessEvent.sample(.exec, comm: "l\u{1b}s", argsArea: Array("ls\u{0}-l\u{0}a\nb\u{0}".utf8))
+        let line = try #require(sink.line(for: .process(ProcessRecord(event: event))))
+        #expect(line.contains(#" l\x1bs "#))
+        #expect(line.hasSuffix(#"ls -l a\x0ab"#))
+    }
+
+    @Test func truncatedArgvEndsWithAnEllipsis() throws {
+        let argv = Argv(args: [Array("a".utf8)], truncated: true)
+        let line = try #require(sink.line(for: .process(ProcessRecord(event: .sample(.exec), argv: argv))))
+        #expect(line.hasSuffix(" a …"))
+    }
+
+    @Test func exitDetailForCodeAndSignal() throws {
+        let normal = try #require(sink.line(for: .process(ProcessRecord(event: .sample(.exit, exitStatus: 768)))))
+        #expect(normal.hasSuffix("exit 3, after 500ms"))
+        let killed = try #require(sink.line(for: .process(ProcessRecord(event: .sample(.exit, exitStatus: 0x8b)))))
+        #expect(killed.hasSuffix("killed by SIGSEGV (core dumped), after 500ms"))
+    }
+
+    @Test(arguments: [
+        (UInt64(999), "0µs"), (1_500, "1µs"), (2_000_000, "2ms"), (1_240_000_000, "1.2s"), (185_000_000_000, "3m5s"),
+    ])
+    func durations(ns: UInt64, shown: String) {
+        #expect(TableSink.duration(ns) == shown)
+    }
+}
