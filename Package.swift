@@ -20,7 +20,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pidtrace", dependencies: ["PidtraceCLI"]),
-        .testTarget(name: "PidtraceCoreTests", dependencies: ["PidtraceCore", "PidtraceCLI", "CPidtrace"]),
+        .testTarget(name: "PidtraceCoreTests", dependencies: ["PidtraceCore", "PidtraceCLI", "CPidtrace"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PidtraceIntegrationTests", dependencies: ["PidtraceCore"]),
     ]
 )

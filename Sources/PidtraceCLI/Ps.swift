@@ -1,0 +1,131 @@
+import ArgumentParser
+import Glibc
+import PidtraceCore
+
+struct Ps: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ps",
+        abstract: "List the live processes of running containers with their host and container PIDs.",
+        discussion: """
+            Reads /proc; needs no BPF. Containers and their names come from the Docker
+            Engine API (or Podman's compatible one). Without a reachable API, running
+            containers are found by the IDs in their processes' cgroup paths, so IDs
+            and ID prefixes still work but names do not.
+
+            Examples:
+              pidtrace ps                                  every running container
+              pidtrace ps --container web --json           NDJSON, one process per line
+              pidtrace ps --container 3f2a9c               by unique ID prefix
+              pidtrace ps --docker-host unix:///run/podman/podman.sock
+            """)
+
+    @Option(name: .customLong("container"), help: ArgumentHelp(
+        "Only this container: name, ID or unique ID prefix (repeatable).", valueName: "NAME|ID"))
+    var containers: [String] = []
+
+    @Flag(help: "Write NDJSON (one process per line) instead of the table.")
+    var json = false
+
+    @Option(help: ArgumentHelp(
+        "Docker API socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).", valueName: "unix:///PATH"))
+    var dockerHost: String?
+
+    mutating func validate() throws {
+        if containers.contains(where: { $0.isEmpty }) { throw ValidationError("--container needs a name or an ID") }
+        if let dockerHost {
+            do {
+                _ = try DockerEndpoint.socketPath(fromURL: dockerHost, source: "--docker-host")
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    func run() throws {
+        let listing: [(ContainerInfo, [ProcessEntry])]
+        do {
+            listing = try PsListing.collect(refs: containers, resolver: try ContainerResolver(dockerHost: dockerHost))
+        } catch {
+            Diagnostics.print("pidtrace: error: \(error)")
+            throw ExitCode(error.exitStatus)
+        }
+        do {
+            try OutputFile.standardOutput().write(json ? PsListing.ndjson(listing) : PsListing.table(listing))
+        } catch .brokenPipe {
+            return
+        } catch {
+            Diagnostics.print("pidtrace: error: \(error)")
+            throw ExitCode(74) // EX_IOERR
+        }
+    }
+}
+
+/// What `pidtrace ps` prints, apart from the command line so tests can reach it.
+enum PsListing {
+    /// The named containers (each once, in the order given), or every running one.
+    static func collect(refs: [String], resolver: ContainerResolver,
+                        proc: ProcReader = ProcReader()) throws(ContainerError) -> [(ContainerInfo, [ProcessEntry])] {
+        var targets: [ContainerInfo] = []
+        if refs.isEmpty {
+            targets = try resolver.runningContainers()
+        } else {
+            for ref in refs {
+                let info = try resolver.resolve(ref)
+                if !targets.contains(where: { $0.id == info.id }) { targets.append(info) }
+            }
+        }
+        return targets.map { ($0, ProcessSnapshot.processes(of: $0, proc: proc)) }
+    }
+
+    static func ndjson(_ listing: [(ContainerInfo, [ProcessEntry])]) -> [UInt8] {
+        var out = JSONBuffer()
+        for (container, processes) in listing {
+            for p in processes {
+                out.beginObject()
+                out.field("container_id", container.id)
+                if let name = container.name { out.field("container_name", name) }
+                out.field("ns_pid", p.nsPID)
+                out.field("host_pid", p.hostPID)
+                out.field("ns_ppid", p.nsPPID)
+                out.field("host_ppid", p.hostPPID)
+                out.field("ns_pids", integers: p.nsPIDs)
+                out.field("pidns", p.pidns)
+                out.field("ns_level", p.nsLevel)
+                out.field("comm", p.comm)
+                out.field("argv", strings: p.argv)
+                if let uid = p.uid { out.field("uid", uid) }
+                if let gid = p.gid { out.field("gid", gid) }
+                out.endObject()
+                out.endLine()
+            }
+        }
+        return out.bytes
+    }
+
+    static let columns = ["NS-PID", "HOST-PID", "NS-PPID", "HOST-PPID"]
+
+    static func table(_ listing: [(ContainerInfo, [ProcessEntry])]) -> [UInt8] {
+        let width = max(9, listing.map { $0.0.displayName.count }.max() ?? 0)
+        var text = pad("CONTAINER", width) + "  NS-PID HOST-PID NS-PPID HOST-PPID " + pad("COMM", 16) + " ARGS\n"
+        for (container, processes) in listing {
+            for p in processes {
+                text += pad(container.displayName, width) + " "
+                text += lpad(String(p.nsPID), 7) + " " + lpad(String(p.hostPID), 8) + " "
+                text += lpad(String(p.nsPPID), 7) + " " + lpad(String(p.hostPPID), 9) + " "
+                text += pad(printable(Array(p.comm.utf8)), 16) + " "
+                text += p.argv.isEmpty ? "[\(printable(Array(p.comm.utf8)))]" : p.argv.map(printable).joined(separator: " ")
+                text += "\n"
+            }
+        }
+        return Array(text.utf8)
+    }
+
+    /// Arguments are arbitrary bytes: control characters become '?'.
+    static func printable(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self).unicodeScalars
+            .map { $0.value < 0x20 || $0.value == 0x7f ? "?" : String($0) }.joined()
+    }
+
+    private static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    private static func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+}

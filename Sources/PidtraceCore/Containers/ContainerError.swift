@@ -1,0 +1,73 @@
+/// Why a container could not be resolved or listed. Each kind has its own
+/// sysexits-style exit status:
+///
+/// | status | meaning |
+/// |---|---|
+/// | 68 EX_NOHOST      | no such container (the message lists the running ones) |
+/// | 65 EX_DATAERR     | an ID prefix matches several containers |
+/// | 75 EX_TEMPFAIL    | the container exists but is not running |
+/// | 69 EX_UNAVAILABLE | the runtime API is unreachable (and the cgroup scan could not help) |
+/// | 77 EX_NOPERM      | permission denied on the API socket |
+/// | 76 EX_PROTOCOL    | the API answered with an error or with something unreadable |
+/// | 78 EX_CONFIG      | DOCKER_HOST / --docker-host is not a unix socket |
+public enum ContainerError: Error, Equatable, CustomStringConvertible {
+    case unknownContainer(String, running: [String])
+    case ambiguousPrefix(String, matches: [String])
+    case notRunning(String, id: String)
+    /// A name was given but the API is unreachable: only IDs resolve from cgroups.
+    case nameNeedsAPI(String, reason: HTTPClientError, socket: String)
+    case api(HTTPClientError, socket: String)
+    case apiStatus(Int, message: String, socket: String)
+    case malformedReply(what: String, detail: String)
+    case unsupportedDockerHost(String, source: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownContainer(ref, running):
+            running.isEmpty
+                ? "no container '\(ref)' (no containers are running)"
+                : "no container '\(ref)'; running containers: \(running.joined(separator: ", "))"
+        case let .ambiguousPrefix(ref, matches):
+            "'\(ref)' matches several containers (\(matches.joined(separator: ", "))): give more of the ID or the name"
+        case let .notRunning(ref, id):
+            "container '\(ref)' (\(id.prefix(12))) is not running: start it first"
+        case let .nameNeedsAPI(ref, reason, _):
+            "cannot resolve the name '\(ref)': names need the container runtime API, which is unreachable (\(reason)); give the container ID or a unique ID prefix instead"
+        case let .api(.permissionDenied(path), _):
+            "permission denied on the Docker API socket \(path): run pidtrace as root or as a member of the docker group"
+        case let .api(e, _):
+            "cannot talk to the Docker API: \(e)"
+        case let .apiStatus(status, message, socket):
+            "the Docker API on \(socket) answered \(status): \(message)"
+        case let .malformedReply(what, detail):
+            "unreadable Docker API reply for \(what): \(detail)"
+        case let .unsupportedDockerHost(url, source):
+            "\(source) is '\(url)': pidtrace talks to Docker only through a unix socket (unix:///path)"
+        }
+    }
+
+    public var exitStatus: Int32 {
+        switch self {
+        case .unknownContainer: 68                 // EX_NOHOST
+        case .ambiguousPrefix: 65                  // EX_DATAERR
+        case .notRunning: 75                       // EX_TEMPFAIL
+        case .nameNeedsAPI: 69                     // EX_UNAVAILABLE
+        case .api(.permissionDenied, _): 77        // EX_NOPERM
+        case .api: 69                              // EX_UNAVAILABLE
+        case .apiStatus, .malformedReply: 76       // EX_PROTOCOL
+        case .unsupportedDockerHost: 78            // EX_CONFIG
+        }
+    }
+
+    /// The transport error when the API could not be reached at all (no socket,
+    /// nobody listening): the case where the cgroup scan stands in for it.
+    public var unreachableReason: HTTPClientError? {
+        guard case let .api(e, _) = self else { return nil }
+        switch e {
+        case .socketMissing, .connectionRefused, .connectFailed, .pathTooLong, .timedOut(_, "connect"):
+            return e
+        default:
+            return nil
+        }
+    }
+}
