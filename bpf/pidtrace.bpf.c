@@ -145,10 +145,14 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	__u32 flags = thread ? PT_FLAG_THREAD : 0;
 	struct pt_event *e;
 
-	if (!kind_wanted(PT_EVENT_FORK) || (thread && !trace_threads))
+	if (thread && !trace_threads)
 		return 0;
 	if (!thread && is_namespace_init(child))
 		flags |= PT_FLAG_NEW_PIDNS;
+	/* Namespace inits are sent even when forks are not asked for: user space
+	 * needs them to follow container restarts, and does not print them. */
+	if (!kind_wanted(PT_EVENT_FORK) && !(flags & PT_FLAG_NEW_PIDNS))
+		return 0;
 	/* A new namespace's init is sent even when unwatched: user space may start
 	 * following it (a restarted container) before the init execs its entrypoint. */
 	if (!is_watched(child)) {

@@ -12,6 +12,7 @@ struct Trace: ParsableCommand {
               pidtrace -o events.ndjson --quiet        record to a file only
               pidtrace --pid 4242 --events exec,exit   one PID namespace (and those below it)
               pidtrace --duration 10 --threads         ten seconds, thread events too
+              pidtrace --container web -o web.ndjson   a container, across its restarts
             """)
 
     @Flag(help: "Write NDJSON to standard output instead of the table.")
@@ -37,6 +38,18 @@ struct Trace: ParsableCommand {
 
     @Option(help: ArgumentHelp("Follow only this PID namespace, by inode (repeatable).", valueName: "INODE"))
     var pidns: [UInt32] = []
+
+    @Option(name: .customLong("container"), help: ArgumentHelp(
+        "Follow this container, restarts included: name, ID or unique ID prefix (repeatable).",
+        valueName: "NAME|ID"))
+    var containers: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Docker API socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).", valueName: "unix:///PATH"))
+    var dockerHost: String?
+
+    @Flag(help: "With --container: a container that is not running is followed from its next start.")
+    var wait = false
 
     @Option(help: ArgumentHelp("Event kinds to record, comma-separated.", valueName: "fork,exec,exit"))
     var events: String = "fork,exec,exit"
@@ -74,6 +87,15 @@ struct Trace: ParsableCommand {
         if pidns.contains(0) { throw ValidationError("--pidns 0 is not a namespace inode") }
         if quiet && output == nil && !json { throw ValidationError("--quiet without --output or --json records nothing") }
         if !(0...60_000).contains(pauseConsumerMs) { throw ValidationError("--pause-consumer-ms out of range") }
+        if containers.contains(where: { $0.isEmpty }) { throw ValidationError("--container needs a name or an ID") }
+        if wait && containers.isEmpty { throw ValidationError("--wait goes with --container") }
+        if let dockerHost {
+            do {
+                _ = try DockerEndpoint.socketPath(fromURL: dockerHost, source: "--docker-host")
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
     }
 
     func options(proc: ProcReader = ProcReader()) throws(TraceError) -> TraceOptions {
@@ -97,6 +119,9 @@ struct Trace: ParsableCommand {
         o.argvLimits.maxArgs = maxArgs
         o.verbose = verbose
         o.pauseConsumerMs = pauseConsumerMs
+        o.containers = containers
+        o.dockerHost = dockerHost
+        o.waitForContainers = wait
         return o
     }
 

@@ -1,5 +1,5 @@
-/// Turns decoded kernel events into process records: applies the argv limits and
-/// decides about new PID namespaces the kernel sent from outside the filter.
+/// Turns decoded kernel events into trace records: container attribution (and
+/// restarts) through the ContainerTracker, and the argv limits.
 public final class Correlator {
     public struct ArgvLimits: Sendable, Equatable {
         public var maxArgs: Int
@@ -11,21 +11,36 @@ public final class Correlator {
     }
 
     public let argvLimits: ArgvLimits
-    /// Asked when a new PID namespace appears outside the filter: return true to
-    /// start following it (its init's fork record is then written too).
-    public var adoptNamespace: (ProcessEvent) -> Bool = { _ in false }
+    /// nil when no container is followed.
+    public let containers: ContainerTracker?
+    /// Kinds the user asked for: the kernel also sends namespace inits' forks.
+    public let kinds: Set<EventKind>
 
-    public init(argvLimits: ArgvLimits = ArgvLimits()) {
+    public init(argvLimits: ArgvLimits = ArgvLimits(), containers: ContainerTracker? = nil,
+                kinds: Set<EventKind> = Set(EventKind.allCases)) {
         self.argvLimits = argvLimits
+        self.containers = containers
+        self.kinds = kinds
     }
 
-    public func record(for event: ProcessEvent) -> ProcessRecord? {
-        if event.isUnwatched {
-            guard adoptNamespace(event) else { return nil }
+    /// Emits the records for one event; returns whether the event itself was kept.
+    @discardableResult
+    public func process(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Bool {
+        var container: ContainerAttribution? = nil
+        if let containers {
+            guard case let .keep(attribution) = containers.attribute(event, emit: emit) else { return false }
+            container = attribution
+        } else if event.isUnwatched {
+            return false // a new namespace outside the filter, sent in case we follow containers
         }
-        guard event.kind == .exec else { return ProcessRecord(event: event) }
-        let argv = Argv(area: event.argsArea, areaTruncated: event.argsAreaTruncated,
+        guard kinds.contains(event.kind) else { return false }
+        var argv: Argv? = nil
+        if event.kind == .exec {
+            argv = Argv(area: event.argsArea, areaTruncated: event.argsAreaTruncated,
                         maxArgs: argvLimits.maxArgs, maxArgBytes: argvLimits.maxArgBytes)
-        return ProcessRecord(event: event, argv: argv)
+        }
+        emit(.process(ProcessRecord(event: event, argv: argv, container: container)))
+        containers?.finish(event, emit: emit)
+        return true
     }
 }

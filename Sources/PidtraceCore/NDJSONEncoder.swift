@@ -18,6 +18,7 @@ public struct NDJSONEncoder: Sendable {
             out.field("pidns", integers: s.filters.pidNamespaces)
             out.field("events", strings: s.filters.kinds.map { Array($0.name.utf8) })
             out.field("threads", s.filters.threads)
+            if !s.filters.containers.isEmpty { out.field("containers", strings: s.filters.containers.map { Array($0.utf8) }) }
             out.endObject()
         case let .process(p):
             encodeProcess(p, &out)
@@ -29,6 +30,16 @@ public struct NDJSONEncoder: Sendable {
             out.field("events", s.events)
             out.field("lost", s.lost)
             out.field("reason", s.reason)
+        case let .snapshot(snap):
+            encodeSnapshot(snap, &out)
+        case let .containerStart(c):
+            common("container_start", tsNs: c.tsNs, &out)
+            encodeLifecycle(c, &out)
+            if let startedAt = c.startedAt { out.field("started_at", startedAt) }
+        case let .containerExit(c):
+            common("container_exit", tsNs: c.tsNs, &out)
+            encodeLifecycle(c, &out)
+            if let exit = c.exit { encodeExitStatus(exit, &out) }
         }
         out.endObject()
         out.endLine()
@@ -71,14 +82,52 @@ public struct NDJSONEncoder: Sendable {
             out.field("argv", strings: argv.args)
             out.field("argv_truncated", argv.truncated)
         case .exit:
-            let status = e.exit
-            if let code = status.code { out.field("exit_code", code) }
-            if let sig = status.signal {
-                out.field("signal", sig)
-                out.field("signal_name", SignalName.of(sig))
-            }
-            out.field("core_dumped", status.coreDumped)
+            encodeExitStatus(e.exit, &out)
             out.field("age_ns", e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0)
         }
+        if let c = p.container { encodeContainer(c, &out) }
+    }
+
+    private func encodeExitStatus(_ status: ExitStatus, _ out: inout JSONBuffer) {
+        if let code = status.code { out.field("exit_code", code) }
+        if let sig = status.signal {
+            out.field("signal", sig)
+            out.field("signal_name", SignalName.of(sig))
+        }
+        out.field("core_dumped", status.coreDumped)
+    }
+
+    private func encodeContainer(_ c: ContainerAttribution, _ out: inout JSONBuffer) {
+        out.field("container_id", c.id)
+        out.field("container_name", c.name)
+        out.field("container_generation", c.generation)
+    }
+
+    private func encodeLifecycle(_ c: ContainerLifecycle, _ out: inout JSONBuffer) {
+        encodeContainer(c.container, &out)
+        out.field("host_pid", c.initHostPID)
+        out.field("ns_pid", 1)
+        out.field("pidns", c.pidns)
+    }
+
+    /// Same keys as a process record, from /proc instead of the kernel event.
+    private func encodeSnapshot(_ s: SnapshotRecord, _ out: inout JSONBuffer) {
+        let p = s.process
+        common("snapshot", tsNs: s.tsNs, &out)
+        out.field("host_pid", p.hostPID)
+        out.field("host_tid", p.hostPID)
+        out.field("host_ppid", p.hostPPID)
+        out.field("ns_pid", p.nsPID)
+        out.field("ns_tid", p.nsPID)
+        out.field("ns_ppid", p.nsPPID)
+        out.field("ns_pids", integers: p.nsPIDs)
+        out.field("pidns", p.pidns)
+        out.field("ns_level", p.nsLevel)
+        out.field("mntns", s.mntns)
+        out.field("comm", p.comm)
+        if let uid = p.uid { out.field("uid", uid) }
+        if let gid = p.gid { out.field("gid", gid) }
+        out.field("argv", strings: p.argv)
+        if let c = s.container { encodeContainer(c, &out) }
     }
 }

@@ -5,13 +5,18 @@ public final class TableSink: RecordSink {
     private let output: OutputFile
     private let clock: BootClock
     private var buffer: [UInt8] = []
+    /// With `--container`: a CONTAINER column.
+    private let showContainer: Bool
 
     public static let header =
         "TIME         EVENT  HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
+    public static let containerHeader =
+        "TIME         EVENT  CONTAINER      HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
 
-    public init(output: OutputFile, clock: BootClock) {
+    public init(output: OutputFile, clock: BootClock, showContainer: Bool = false) {
         self.output = output
         self.clock = clock
+        self.showContainer = showContainer
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -33,22 +38,42 @@ public final class TableSink: RecordSink {
 
     func line(for record: TraceRecord) -> String? {
         switch record {
-        case .start: return Self.header
+        case .start: return showContainer ? Self.containerHeader : Self.header
         case let .lost(l): return "\(timeOfDay(l.tsNs)) LOST   \(l.count) events the kernel could not hand over"
         case .stop: return nil
         case let .process(p): return processLine(p)
+        case let .snapshot(snap):
+            let p = snap.process
+            return columns(tsNs: snap.tsNs, event: "ps", container: snap.container,
+                           hostPID: UInt32(p.hostPID), hostPPID: UInt32(p.hostPPID), nsPID: p.nsPID,
+                           nsPPID: p.nsPPID, pidns: p.nsLevel == 0 ? nil : p.pidns, comm: Array(p.comm.utf8))
+                + "already running: " + p.argv.map(Self.printable).joined(separator: " ")
+        case let .containerStart(c):
+            return columns(tsNs: c.tsNs, event: "START", container: c.container, hostPID: c.initHostPID,
+                           hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
+                + "container \(c.container.name) generation \(c.container.generation) begins"
+        case let .containerExit(c):
+            return columns(tsNs: c.tsNs, event: "END", container: c.container, hostPID: c.initHostPID,
+                           hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
+                + "container \(c.container.name) generation \(c.container.generation) ended: "
+                + (c.exit.map(Self.describe) ?? "")
         }
     }
 
     func processLine(_ p: ProcessRecord) -> String {
         let e = p.event
-        let pidns = e.nsLevel == 0 ? "" : String(e.pidns)
-        var columns = timeOfDay(e.tsNs) + " "
-        columns += pad(e.kind.name, 6) + " "
-        columns += lpad(String(e.hostPID), 8) + " " + lpad(String(e.hostPPID), 9) + " "
-        columns += lpad(String(e.nsPID), 7) + " " + lpad(String(e.nsPPID), 7) + " "
-        columns += lpad(pidns, 10) + " " + pad(Self.printable(e.comm), 16) + " "
-        return columns + detail(p)
+        return columns(tsNs: e.tsNs, event: e.kind.name, container: p.container, hostPID: e.hostPID,
+                       hostPPID: e.hostPPID, nsPID: e.nsPID, nsPPID: e.nsPPID,
+                       pidns: e.nsLevel == 0 ? nil : e.pidns, comm: e.comm) + detail(p)
+    }
+
+    private func columns(tsNs: UInt64, event: String, container: ContainerAttribution?, hostPID: UInt32,
+                         hostPPID: UInt32?, nsPID: UInt32, nsPPID: UInt32?, pidns: UInt32?, comm: [UInt8]) -> String {
+        var line = timeOfDay(tsNs) + " " + pad(event, 6) + " "
+        if showContainer { line += pad(String((container?.name ?? "-").prefix(14)), 14) + " " }
+        line += lpad(String(hostPID), 8) + " " + lpad(hostPPID.map(String.init) ?? "", 9) + " "
+        line += lpad(String(nsPID), 7) + " " + lpad(nsPPID.map(String.init) ?? "", 7) + " "
+        return line + lpad(pidns.map(String.init) ?? "", 10) + " " + pad(Self.printable(comm), 16) + " "
     }
 
     func detail(_ p: ProcessRecord) -> String {
@@ -62,15 +87,17 @@ public final class TableSink: RecordSink {
             let argv = p.argv ?? Argv(area: e.argsArea, areaTruncated: e.argsAreaTruncated)
             parts.append(argv.args.map(Self.printable).joined(separator: " ") + (argv.truncated ? " …" : ""))
         case .exit:
-            let s = e.exit
-            if let sig = s.signal {
-                parts.append("killed by \(SignalName.of(sig))" + (s.coreDumped ? " (core dumped)" : ""))
-            } else {
-                parts.append("exit \(s.code ?? 0)")
-            }
+            parts.append(Self.describe(e.exit))
             parts.append("after \(Self.duration(e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0))")
         }
         return parts.joined(separator: ", ")
+    }
+
+    static func describe(_ s: ExitStatus) -> String {
+        if let sig = s.signal {
+            return "killed by \(SignalName.of(sig))" + (s.coreDumped ? " (core dumped)" : "")
+        }
+        return "exit \(s.code ?? 0)"
     }
 
     func timeOfDay(_ tsNs: UInt64) -> String {

@@ -6,6 +6,7 @@ public enum TraceError: Error, CustomStringConvertible {
     case noSuchPIDNamespace(UInt32)
     case output(OutputError)
     case bpf(BPFError)
+    case container(ContainerError)
 
     public var description: String {
         switch self {
@@ -18,6 +19,7 @@ public enum TraceError: Error, CustomStringConvertible {
         case let .noSuchPIDNamespace(inode):
             "no process lives in PID namespace \(inode): see `ls -l /proc/*/ns/pid` for live ones"
         case let .output(e): e.description
+        case let .container(e): e.description
         case let .bpf(e):
             e.errno == 1 || e.errno == 13
                 ? "\(e.description): run pidtrace as root (CAP_BPF and CAP_PERFMON)"
@@ -31,10 +33,11 @@ public enum TraceError: Error, CustomStringConvertible {
         case .missingCapabilities: 77                 // EX_NOPERM
         case .noBTF: 69                               // EX_UNAVAILABLE
         case .noSuchProcess, .noSuchPIDNamespace: 66  // EX_NOINPUT
-        case .output(.exists): 75                     // refused to clobber
+        case .output(.exists): 79                     // refused to clobber
         case .output(.cannotOpen): 73                 // EX_CANTCREAT
         case .output: 74                              // EX_IOERR
         case let .bpf(e): e.errno == 1 || e.errno == 13 ? 77 : 70 // EX_SOFTWARE
+        case let .container(e): e.exitStatus
         }
     }
 }

@@ -5,6 +5,10 @@ public enum TraceRecord: Sendable {
     case process(ProcessRecord)
     case lost(LostInfo)
     case stop(StopInfo)
+    /// A process already running in a followed container when the trace started.
+    case snapshot(SnapshotRecord)
+    case containerStart(ContainerLifecycle)
+    case containerExit(ContainerLifecycle)
 }
 
 /// A process event with what user space adds to it.
@@ -12,10 +16,48 @@ public struct ProcessRecord: Sendable {
     public var event: ProcessEvent
     /// exec only.
     public var argv: Argv?
+    public var container: ContainerAttribution?
 
-    public init(event: ProcessEvent, argv: Argv? = nil) {
+    public init(event: ProcessEvent, argv: Argv? = nil, container: ContainerAttribution? = nil) {
         self.event = event
         self.argv = argv
+        self.container = container
+    }
+}
+
+public struct SnapshotRecord: Sendable {
+    public var tsNs: UInt64
+    public var process: ProcessEntry
+    public var mntns: UInt32
+    public var container: ContainerAttribution?
+
+    public init(tsNs: UInt64, process: ProcessEntry, mntns: UInt32, container: ContainerAttribution?) {
+        self.tsNs = tsNs
+        self.process = process
+        self.mntns = mntns
+        self.container = container
+    }
+}
+
+/// A container generation began (its PID 1 appeared) or ended (its PID 1 exited).
+public struct ContainerLifecycle: Sendable {
+    public var tsNs: UInt64
+    public var container: ContainerAttribution
+    public var initHostPID: UInt32
+    public var pidns: UInt32
+    /// container_exit: how PID 1 ended.
+    public var exit: ExitStatus?
+    /// container_start of a container already running: when the runtime started it.
+    public var startedAt: String?
+
+    public init(tsNs: UInt64, container: ContainerAttribution, initHostPID: UInt32, pidns: UInt32,
+                exit: ExitStatus? = nil, startedAt: String? = nil) {
+        self.tsNs = tsNs
+        self.container = container
+        self.initHostPID = initHostPID
+        self.pidns = pidns
+        self.exit = exit
+        self.startedAt = startedAt
     }
 }
 
@@ -46,11 +88,15 @@ public struct TraceFilters: Sendable, Equatable {
     public var pidNamespaces: [UInt32]
     public var kinds: [EventKind]
     public var threads: Bool
+    /// As the user named them (`--container`).
+    public var containers: [String]
 
-    public init(pidNamespaces: [UInt32] = [], kinds: [EventKind] = EventKind.allCases, threads: Bool = false) {
+    public init(pidNamespaces: [UInt32] = [], kinds: [EventKind] = EventKind.allCases, threads: Bool = false,
+                containers: [String] = []) {
         self.pidNamespaces = pidNamespaces
         self.kinds = kinds
         self.threads = threads
+        self.containers = containers
     }
 }
 

@@ -15,6 +15,11 @@ public struct TraceOptions: Sendable {
     public var verbose = false
     /// Test hook: sleep this long after attaching before reading (fills the ring).
     public var pauseConsumerMs: Int = 0
+    /// `--container` references (names, IDs, ID prefixes).
+    public var containers: [String] = []
+    public var dockerHost: String?
+    /// Follow containers that are not running yet from their next start.
+    public var waitForContainers = false
 
     public init() {}
 }
@@ -28,6 +33,7 @@ public final class TraceSession {
     private let tracer: BPFTracer
     private var reader: RingBufferReader!
     private let correlator: Correlator
+    private let follower: ContainerFollower?
     private let sinks: [RecordSink]
     private var written: UInt64 = 0
     private var lostReported: UInt64 = 0
@@ -37,6 +43,21 @@ public final class TraceSession {
     public init(options: TraceOptions, proc: ProcReader = ProcReader()) throws(TraceError) {
         self.options = options
         try Self.checkHost(proc: proc)
+        // Containers first: an unknown name must fail before any file is created.
+        let tracerBox = TracerBox()
+        if options.containers.isEmpty {
+            follower = nil
+        } else {
+            do {
+                follower = try ContainerFollower(
+                    refs: options.containers, dockerHost: options.dockerHost,
+                    waitForStart: options.waitForContainers, proc: proc,
+                    watch: { inode in
+                        do { try tracerBox.tracer?.watch(pidNamespace: inode) } catch { warn("\(error)") }
+                    },
+                    unwatch: { tracerBox.tracer?.unwatch(pidNamespace: $0) })
+            } catch { throw .container(error) }
+        }
         var sinks: [RecordSink] = []
         if let path = options.outputPath {
             do {
@@ -46,13 +67,20 @@ public final class TraceSession {
         if options.jsonToStdout {
             sinks.append(NDJSONSink(output: .standardOutput(), clock: clock))
         } else if !options.quiet {
-            sinks.append(TableSink(output: .standardOutput(), clock: clock))
+            sinks.append(TableSink(output: .standardOutput(), clock: clock, showContainer: follower != nil))
         }
         self.sinks = sinks
-        correlator = Correlator(argvLimits: options.argvLimits)
+        correlator = Correlator(argvLimits: options.argvLimits, containers: follower?.tracker,
+                                kinds: options.tracer.kinds)
+        var config = options.tracer
+        if let follower {
+            config.filtered = true
+            config.pidNamespaces += follower.initialNamespaces
+        }
         do {
-            tracer = try BPFTracer(config: options.tracer, verbose: options.verbose)
+            tracer = try BPFTracer(config: config, verbose: options.verbose)
         } catch { throw .bpf(error) }
+        tracerBox.tracer = tracer
         do {
             reader = try RingBufferReader(mapFD: tracer.ringBufferFD) { [unowned self] record in
                 self.handle(record)
@@ -73,12 +101,14 @@ public final class TraceSession {
         do { try tracer.attach() } catch { throw .bpf(error) }
         // `start` only once attached, so a script can wait for it.
         emit(.start(startInfo()))
+        follower?.start(tsNs: BootClock.nowBootNs(), emit: emit)
         flushSinks()
         if options.pauseConsumerMs > 0 { usleep(UInt32(options.pauseConsumerMs) * 1000) }
         let deadline = options.durationSeconds.map { BootClock.nowBootNs() + UInt64($0 * 1e9) }
 
         while StopRequest.reason == .none {
             do { try reader.poll(timeoutMs: 100) } catch { fail(.bpf(error)) }
+            follower?.drainStarts(tsNs: BootClock.nowBootNs(), emit: emit)
             reportLost(force: false)
             flushSinks()
             if let deadline, BootClock.nowBootNs() >= deadline { StopRequest.request(.duration) }
@@ -104,9 +134,7 @@ public final class TraceSession {
             warn("skipping a malformed event: \(error)")
             return
         }
-        guard let record = correlator.record(for: event) else { return }
-        written += 1
-        emit(.process(record))
+        if correlator.process(event, emit: emit) { written += 1 }
     }
 
     private func emit(_ record: TraceRecord) {
@@ -157,8 +185,14 @@ public final class TraceSession {
             bootID: bootID, tracerPID: getpid(),
             filters: TraceFilters(pidNamespaces: t.pidNamespaces,
                                   kinds: EventKind.allCases.filter { t.kinds.contains($0) },
-                                  threads: t.threads))
+                                  threads: t.threads, containers: options.containers))
     }
+}
+
+/// Lets the container tracker's watch callbacks reach the tracer, which is created
+/// after them (the tracker must exist to size the filter before load).
+private final class TracerBox {
+    var tracer: BPFTracer?
 }
 
 public let pidtraceVersion = "0.1.0"

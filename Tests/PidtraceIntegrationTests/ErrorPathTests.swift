@@ -58,7 +58,7 @@ struct ErrorPathTests {
         let output = dir + "existing.ndjson"
         try "keep me\n".write(toFile: output, atomically: false, encoding: .utf8)
         let refused = try runPidtrace(["-o", output, "--quiet", "--duration", "0.2"])
-        #expect(refused.status == 75)
+        #expect(refused.status == 79)
         #expect(refused.stderr.contains("--append") && refused.stderr.contains("--force"))
         #expect(try String(contentsOfFile: output, encoding: .utf8) == "keep me\n")
 

@@ -1,0 +1,150 @@
+/// Which container, and which run of it, a process belongs to.
+public struct ContainerAttribution: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// 1, 2, 3, ... within this trace: each start of the container's PID 1.
+    public var generation: Int
+
+    public init(id: String, name: String, generation: Int) {
+        self.id = id
+        self.name = name
+        self.generation = generation
+    }
+}
+
+/// Follows containers across restarts. Each run of a container has its own PID
+/// namespace; the kernel may reuse a freed namespace's inode number, so a
+/// generation is identified by (inode, its init's host PID and start time), and a
+/// new namespace is claimed for a container by the container ID in its init's
+/// cgroup path — before that init execs the entrypoint (runc applies the cgroup
+/// before it creates the namespace).
+///
+/// Used from the ring-buffer reader thread only; `requestCheck` is the one door
+/// for other threads (the Docker events stream).
+public final class ContainerTracker {
+    struct Generation {
+        var attribution: ContainerAttribution
+        var initHostPID: UInt32
+        var ended = false
+    }
+
+    /// Followed containers by full ID → name and generations so far.
+    private var followed: [String: (name: String, generations: Int)] = [:]
+    private var namespaces: [UInt32: Generation] = [:]
+    /// Namespaces whose inode was reused by something not followed: dropped.
+    private var foreign: Set<UInt32> = []
+    /// Live processes of followed containers, for nested namespaces and parents.
+    private var processes: [UInt32: ContainerAttribution] = [:]
+    private let proc: ProcReader
+    private let watch: (UInt32) -> Void
+    private let unwatch: (UInt32) -> Void
+
+    public init(proc: ProcReader = ProcReader(), watch: @escaping (UInt32) -> Void,
+                unwatch: @escaping (UInt32) -> Void) {
+        self.proc = proc
+        self.watch = watch
+        self.unwatch = unwatch
+    }
+
+    public var isEmpty: Bool { followed.isEmpty }
+    public var liveProcessCount: Int { processes.count }
+
+    /// Follows a container; a running one starts its first generation now, with
+    /// `container_start` and a `snapshot` record per process already inside.
+    public func follow(_ info: ContainerInfo, tsNs: UInt64, emit: (TraceRecord) -> Void) {
+        if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
+        guard info.running, info.hostPID > 0, let inode = info.pidnsInode,
+              namespaces[inode].map({ $0.ended || $0.attribution.id != info.id }) ?? true else { return }
+        let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID),
+                                           tsNs: tsNs, startedAt: info.startedAt, emit: emit)
+        for entry in ProcessSnapshot.processes(of: info, proc: proc) {
+            processes[UInt32(entry.hostPID)] = attribution
+            let mntns = proc.namespaceInode(pid: entry.hostPID, kind: "mnt") ?? 0
+            emit(.snapshot(SnapshotRecord(tsNs: tsNs, process: entry, mntns: mntns, container: attribution)))
+        }
+    }
+
+    public func isFollowing(id: String) -> Bool { followed[id] != nil }
+
+    /// What to do with a kernel event: drop it, or keep it with its container.
+    public enum Decision: Equatable {
+        case drop
+        case keep(ContainerAttribution?)
+    }
+
+    /// Attributes `event`, claiming new namespaces for followed containers; may emit
+    /// `container_start` before the event's own record.
+    public func attribute(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Decision {
+        let inode = event.pidns
+        var attribution: ContainerAttribution?
+        if event.startsNewPIDNamespace {
+            guard case let .keep(claimed) = claimNamespace(event, emit: emit) else { return .drop }
+            attribution = claimed
+        } else if foreign.contains(inode) {
+            return .drop
+        } else if let generation = namespaces[inode] {
+            attribution = generation.attribution
+        } else {
+            attribution = processes[event.hostPID] ?? processes[event.hostPPID]
+        }
+        if let attribution, !event.isThread, event.kind != .exit {
+            processes[event.hostPID] = attribution
+        }
+        return .keep(attribution)
+    }
+
+    /// After the event's own record: a process leaves the table at its exit, and the
+    /// exit of a generation's PID 1 ends the generation (`container_exit`).
+    public func finish(_ event: ProcessEvent, emit: (TraceRecord) -> Void) {
+        guard event.kind == .exit, !event.isThread else { return }
+        processes.removeValue(forKey: event.hostPID)
+        guard var generation = namespaces[event.pidns], !generation.ended,
+              generation.initHostPID == event.hostPID else { return }
+        generation.ended = true
+        namespaces[event.pidns] = generation
+        emit(.containerExit(ContainerLifecycle(
+            tsNs: event.tsNs, container: generation.attribution, initHostPID: event.hostPID,
+            pidns: event.pidns, exit: event.exit)))
+    }
+
+    private func claimNamespace(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Decision {
+        let inode = event.pidns
+        // A namespace nested inside a followed container (Docker in Docker).
+        if !event.isUnwatched, let parent = processes[event.hostPPID] {
+            namespaces[inode] = Generation(attribution: parent, initHostPID: event.hostPID)
+            foreign.remove(inode)
+            return .keep(parent)
+        }
+        // A (re)start of a followed container?
+        if let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup"),
+           let id = CgroupResolver.containerID(inCgroupFile: text), followed[id] != nil {
+            return .keep(startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
+                                         tsNs: event.tsNs, startedAt: nil, emit: emit))
+        }
+        // Not ours. If its inode is one we watch (reused), stop following it.
+        if !event.isUnwatched {
+            if namespaces[inode] != nil {
+                foreign.insert(inode)
+                unwatch(inode)
+            } else {
+                return .keep(nil) // inside a --pid/--pidns filter: kept, no container
+            }
+        }
+        return .drop
+    }
+
+    private func startGeneration(id: String, inode: UInt32, initHostPID: UInt32, tsNs: UInt64,
+                                 startedAt: String?, emit: (TraceRecord) -> Void) -> ContainerAttribution {
+        var entry = followed[id] ?? (String(id.prefix(12)), 0)
+        entry.generations += 1
+        followed[id] = entry
+        let attribution = ContainerAttribution(id: id, name: entry.name, generation: entry.generations)
+        namespaces[inode] = Generation(attribution: attribution, initHostPID: initHostPID)
+        foreign.remove(inode)
+        watch(inode)
+        emit(.containerStart(ContainerLifecycle(
+            tsNs: tsNs, container: attribution, initHostPID: initHostPID, pidns: inode,
+            startedAt: startedAt)))
+        return attribution
+    }
+}
