@@ -28,7 +28,11 @@ struct signal_struct { atomic_t live; struct pid *pids[PIDTYPE_MAX]; };
 struct cred { kuid_t uid; kgid_t gid; };
 struct kernfs_node { __u64 id; };
 struct cgroup { struct kernfs_node *kn; };
-struct css_set { struct cgroup *dfl_cgrp; };
+struct cgroup_subsys_state { struct cgroup *cgroup; };
+struct css_set { struct cgroup_subsys_state *subsys[16]; struct cgroup *dfl_cgrp; };
+/* Its value differs with the kernel's config: read it with bpf_core_enum_value(). */
+enum cgroup_subsys_id { memory_cgrp_id = 4 };
+struct kernel_siginfo { int si_code; };
 struct mm_struct { unsigned long arg_start; unsigned long arg_end; };
 struct linux_binprm { const char *filename; };
 

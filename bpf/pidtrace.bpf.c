@@ -14,7 +14,8 @@ char LICENSE[] SEC("license") = "GPL"; /* needed to read task_struct */
 /* Set by user space before load. */
 const volatile bool filter_pidns = false; /* only namespaces in watched_pidns (and below) */
 const volatile bool trace_threads = false;
-const volatile __u32 kind_mask = (1 << PT_EVENT_FORK) | (1 << PT_EVENT_EXEC) | (1 << PT_EVENT_EXIT);
+const volatile __u32 kind_mask = ~0u;
+const volatile bool all_signals = false; /* else fatal and stop signals, and all to a namespace init */
 /* Wake the consumer only once this much is pending; it also polls with a short
  * timeout, which bounds latency. Wake-ups dominate consumer CPU otherwise. */
 const volatile __u64 wakeup_bytes = 0;
@@ -38,6 +39,15 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
+
+/* Processes whose exit was recorded and whose release (reap) is awaited. LRU:
+ * an entry whose release was missed cannot pin the map. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);  /* host tgid */
+	__type(value, __u8);
+} zombies SEC(".maps");
 
 /* Exec records are too big for the BPF stack; built here, then sent cut to size. */
 struct {
@@ -101,6 +111,33 @@ static __always_inline bool is_namespace_init(struct task_struct *task)
 	struct pid *pid = process_pid(task);
 	__u32 level = BPF_CORE_READ(pid, level);
 	return level > 0 && level < PT_MAX_NS_LEVELS && BPF_CORE_READ(pid, numbers[level].nr) == 1;
+}
+
+/* The PID of @peer in @ns at @level, or 0 when @peer lives outside it. */
+static __always_inline __u32 pid_in_namespace(struct task_struct *peer, __u32 level, struct pid_namespace *ns)
+{
+	struct pid *pid = process_pid(peer);
+	if (level >= PT_MAX_NS_LEVELS || BPF_CORE_READ(pid, level) < level ||
+	    BPF_CORE_READ(pid, numbers[level].ns) != ns)
+		return 0;
+	return BPF_CORE_READ(pid, numbers[level].nr);
+}
+
+/* Fills @p with @peer as seen from @task's PID namespace. */
+static __always_inline void fill_peer(struct pt_peer *p, struct task_struct *peer, struct task_struct *task)
+{
+	struct pid *pid = process_pid(task);
+	__u32 level = BPF_CORE_READ(pid, level);
+	struct pid *peer_pid = process_pid(peer);
+	__u32 peer_level = BPF_CORE_READ(peer_pid, level);
+
+	p->host_pid = BPF_CORE_READ(peer, tgid);
+	p->host_tid = BPF_CORE_READ(peer, pid);
+	if (level < PT_MAX_NS_LEVELS)
+		p->ns_pid = pid_in_namespace(peer, level, BPF_CORE_READ(pid, numbers[level].ns));
+	if (peer_level < PT_MAX_NS_LEVELS)
+		p->pidns = BPF_CORE_READ(peer_pid, numbers[peer_level].ns, ns.inum);
+	BPF_CORE_READ_STR_INTO(&p->comm, peer, comm);
 }
 
 /* Fills the process identity of @task into @e. */
@@ -225,6 +262,112 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	e->kind = PT_EVENT_EXIT;
 	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
 	e->exit_code = BPF_CORE_READ(task, exit_code);
+	__u32 tgid = e->host_pid;
+	bpf_ringbuf_submit(e, submit_flags());
+	if (process_gone && kind_wanted(PT_EVENT_REAP)) {
+		__u8 one = 1;
+		bpf_map_update_elem(&zombies, &tgid, &one, BPF_ANY);
+	}
+	return 0;
+}
+
+/* Signals whose default action neither kills nor stops: recorded only with
+ * all_signals, or when sent to a namespace's PID 1. */
+static __always_inline bool is_harmless_signal(int sig)
+{
+	return sig == 17 /* SIGCHLD */ || sig == 18 /* SIGCONT */ || sig == 23 /* SIGURG */ ||
+	       sig == 28 /* SIGWINCH */;
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	struct pt_signal_event *e;
+
+	if (!kind_wanted(PT_EVENT_SIGNAL))
+		return 0;
+	if (!all_signals && is_harmless_signal(sig) && !is_namespace_init(task))
+		return 0;
+	if (!is_watched(task))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_process(&e->base, task);
+	e->base.kind = PT_EVENT_SIGNAL;
+	e->signal = sig;
+	/* SEND_SIG_NOINFO/SEND_SIG_PRIV (0, 1) are not pointers: the read fails, 0 stays. */
+	e->si_code = BPF_CORE_READ(info, si_code);
+	e->result = result;
+	e->group = group;
+	fill_peer(&e->sender, bpf_get_current_task_btf(), task);
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+SEC("tp_btf/mark_victim")
+int BPF_PROG(handle_mark_victim, struct task_struct *task)
+{
+	struct pt_oom_event *e;
+
+	if (!kind_wanted(PT_EVENT_OOM_KILL) || !is_watched(task))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_process(&e->base, task);
+	e->base.kind = PT_EVENT_OOM_KILL;
+	int memcg = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	if (memcg >= 0 && memcg < 16)
+		e->memcg_id = BPF_CORE_READ(task, cgroups, subsys[memcg], cgroup, kn, id);
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+/* sched_process_free fires once a dead task is released (after an RCU grace
+ * period): for a process leader that ends its time as a zombie. Its PIDs are
+ * already detached then, so only processes whose exit we recorded (in `zombies`)
+ * are reported, and user space supplies their namespace view. (This kernel has
+ * no kprobes or fentry, CONFIG_KPROBES and ftrace being off: tracepoints work.) */
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(handle_sched_process_free, struct task_struct *task)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct pt_reap_event *e;
+
+	if (BPF_CORE_READ(task, pid) != tgid || !bpf_map_lookup_elem(&zombies, &tgid))
+		return 0;
+	bpf_map_delete_elem(&zombies, &tgid);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->base.kind = PT_EVENT_REAP;
+	e->base.ts_ns = bpf_ktime_get_boot_ns();
+	e->base.host_pid = tgid;
+	e->base.host_tid = tgid;
+	e->base.exit_code = BPF_CORE_READ(task, exit_code);
+	BPF_CORE_READ_STR_INTO(&e->base.comm, task, comm);
+	/* The parent it was released to: the one whose wait() reaped it. */
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	struct pid *ppid = process_pid(parent);
+	__u32 level = BPF_CORE_READ(ppid, level);
+	e->reaper.host_pid = BPF_CORE_READ(parent, tgid);
+	e->reaper.host_tid = BPF_CORE_READ(parent, pid);
+	if (level < PT_MAX_NS_LEVELS) {
+		e->reaper.pidns = BPF_CORE_READ(ppid, numbers[level].ns, ns.inum);
+		e->reaper.ns_pid = BPF_CORE_READ(ppid, numbers[level].nr); /* in its own namespace */
+	}
+	BPF_CORE_READ_STR_INTO(&e->reaper.comm, parent, comm);
 	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
 }

@@ -51,8 +51,18 @@ struct Trace: ParsableCommand {
     @Flag(help: "With --container: a container that is not running is followed from its next start.")
     var wait = false
 
-    @Option(help: ArgumentHelp("Event kinds to record, comma-separated.", valueName: "fork,exec,exit"))
-    var events: String = "fork,exec,exit"
+    @Option(help: ArgumentHelp(
+        "Event kinds to record, comma-separated (fork, exec, exit, signal, oom_kill, reap).", valueName: "KINDS"))
+    var events: String = EventKind.allCases.map(\.name).joined(separator: ",")
+
+    @Option(help: ArgumentHelp(
+        "Signals to record: default (fatal and stop signals, and every signal to a namespace's PID 1) or all.",
+        valueName: "default|all"))
+    var signals: String = "default"
+
+    @Option(help: ArgumentHelp(
+        "Report a process not reaped this many seconds after its exit as a zombie.", valueName: "SECONDS"))
+    var zombieAfter: Double = 5
 
     @Flag(help: "Include thread-level fork and exit.")
     var threads = false
@@ -79,6 +89,10 @@ struct Trace: ParsableCommand {
         if let duration, !(duration > 0 && duration <= 365 * 86400) {
             throw ValidationError("--duration must be a number of seconds above 0")
         }
+        if signals != "default" && signals != "all" { throw ValidationError("--signals is 'default' or 'all'") }
+        if !(zombieAfter > 0 && zombieAfter <= 86400) {
+            throw ValidationError("--zombie-after must be a number of seconds above 0 (at most a day)")
+        }
         if !(1...1024).contains(maxArgs) { throw ValidationError("--max-args must be between 1 and 1024") }
         if append && force { throw ValidationError("--append and --force exclude each other") }
         if (append || force) && output == nil { throw ValidationError("--append and --force go with --output") }
@@ -102,6 +116,8 @@ struct Trace: ParsableCommand {
         var o = TraceOptions()
         o.tracer.kinds = Set((try? CLIValues.kinds(events)) ?? EventKind.allCases)
         o.tracer.threads = threads
+        o.tracer.allSignals = signals == "all"
+        o.zombieAfterSeconds = zombieAfter
         o.tracer.ringBytes = (try? CLIValues.ringBytes(ringSize)) ?? 8 << 20
         for p in pid {
             guard let inode = proc.namespaceInode(pid: p) else { throw .noSuchProcess(p) }
@@ -142,10 +158,10 @@ struct Trace: ParsableCommand {
 enum CLIValues {
     static func kinds(_ list: String) throws -> [EventKind] {
         let names = list.split(separator: ",").map { $0.trimmingWhitespace() }
-        guard !names.isEmpty else { throw ValidationError("--events needs at least one of fork, exec, exit") }
+        guard !names.isEmpty else { throw ValidationError("--events needs at least one event kind") }
         return try names.map { name in
             guard let kind = EventKind(name: name) else {
-                throw ValidationError("--events: unknown kind '\(name)' (known: fork, exec, exit)")
+                throw ValidationError("--events: unknown kind '\(name)' (known: \(EventKind.allCases.map(\.name).joined(separator: ", ")))")
             }
             return kind
         }

@@ -23,6 +23,8 @@ public struct TracerConfig: Sendable, Equatable {
     public var filtered = false
     public var kinds: Set<EventKind> = Set(EventKind.allCases)
     public var threads = false
+    /// Every signal, not only fatal and stop ones (and all to a namespace's PID 1).
+    public var allSignals = false
     public var ringBytes: UInt32 = 8 << 20
     /// Pending bytes that wake the consumer; below that it reads on its poll timeout.
     public var wakeupBytes: UInt64 { UInt64(ringBytes / 8) }
@@ -45,6 +47,7 @@ public final class BPFTracer: @unchecked Sendable {
         var c = pt_config(
             filter_pidns: config.isFiltered,
             trace_threads: config.threads,
+            all_signals: config.allSignals,
             kind_mask: config.kinds.reduce(0) { $0 | (1 << $1.rawValue) },
             ring_bytes: config.ringBytes,
             wakeup_bytes: config.wakeupBytes)
@@ -54,7 +57,7 @@ public final class BPFTracer: @unchecked Sendable {
     }
 
     public func attach() throws(BPFError) {
-        try check(pt_attach(skel), "attach to sched_process_fork/exec/exit")
+        try check(pt_attach(skel), "attach to sched_process_fork/exec/exit, signal_generate, mark_victim, release_task")
         attached = true
     }
 

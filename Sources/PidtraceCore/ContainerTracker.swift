@@ -66,6 +66,12 @@ public final class ContainerTracker {
 
     public func isFollowing(id: String) -> Bool { followed[id] != nil }
 
+    /// The live generation running in a PID namespace, if any.
+    public func container(ofPIDNamespace inode: UInt32) -> ContainerAttribution? {
+        guard let generation = namespaces[inode], !generation.ended, !foreign.contains(inode) else { return nil }
+        return generation.attribution
+    }
+
     /// What to do with a kernel event: drop it, or keep it with its container.
     public enum Decision: Equatable {
         case drop
@@ -87,7 +93,7 @@ public final class ContainerTracker {
         } else {
             attribution = processes[event.hostPID] ?? processes[event.hostPPID]
         }
-        if let attribution, !event.isThread, event.kind != .exit {
+        if let attribution, !event.isThread, event.kind == .fork || event.kind == .exec {
             processes[event.hostPID] = attribution
         }
         return .keep(attribution)

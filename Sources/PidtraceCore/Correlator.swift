@@ -15,17 +15,26 @@ public final class Correlator {
     public let containers: ContainerTracker?
     /// Kinds the user asked for: the kernel also sends namespace inits' forks.
     public let kinds: Set<EventKind>
+    /// nil unless reaps are recorded.
+    public let zombies: ZombieTracker?
 
     public init(argvLimits: ArgvLimits = ArgvLimits(), containers: ContainerTracker? = nil,
-                kinds: Set<EventKind> = Set(EventKind.allCases)) {
+                kinds: Set<EventKind> = Set(EventKind.allCases), zombieAfterNs: UInt64 = 5_000_000_000) {
         self.argvLimits = argvLimits
         self.containers = containers
         self.kinds = kinds
+        zombies = kinds.contains(.reap) ? ZombieTracker(zombieAfterNs: zombieAfterNs) : nil
     }
 
     /// Emits the records for one event; returns whether the event itself was kept.
     @discardableResult
     public func process(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Bool {
+        if event.kind == .reap {
+            // The zombie's PIDs are gone by now: its exit record speaks for it.
+            guard let reap = zombies?.reap(event) else { return false }
+            emit(.reap(reap))
+            return true
+        }
         var container: ContainerAttribution? = nil
         if let containers {
             guard case let .keep(attribution) = containers.attribute(event, emit: emit) else { return false }
@@ -39,8 +48,17 @@ public final class Correlator {
             argv = Argv(area: event.argsArea, areaTruncated: event.argsAreaTruncated,
                         maxArgs: argvLimits.maxArgs, maxArgBytes: argvLimits.maxArgBytes)
         }
-        emit(.process(ProcessRecord(event: event, argv: argv, container: container)))
+        let senderContainer = event.kind == .signal
+            ? event.peer.flatMap { containers?.container(ofPIDNamespace: $0.pidns) } : nil
+        let record = ProcessRecord(event: event, argv: argv, container: container, senderContainer: senderContainer)
+        emit(.process(record))
+        zombies?.observe(record)
         containers?.finish(event, emit: emit)
         return true
+    }
+
+    /// Periodic work: zombies that have waited too long.
+    public func tick(nowNs: UInt64, emit: (TraceRecord) -> Void) {
+        for zombie in zombies?.overdue(nowNs: nowNs) ?? [] { emit(.zombie(zombie)) }
     }
 }

@@ -40,6 +40,22 @@ public struct NDJSONEncoder: Sendable {
             common("container_exit", tsNs: c.tsNs, &out)
             encodeLifecycle(c, &out)
             if let exit = c.exit { encodeExitStatus(exit, &out) }
+        case let .reap(r):
+            common("reap", tsNs: r.tsNs, &out)
+            processFields(r.exit.event, &out)
+            out.beginObject("reaper")
+            out.field("host_pid", r.reaper.hostPID)
+            if let nsPID = r.reaperNSPID { out.field("ns_pid", nsPID) }
+            out.field("comm", string: r.reaper.comm)
+            out.endObject()
+            out.field("zombie_ns", r.zombieNs)
+            out.field("reparented_to_ns_init", r.reparentedToNamespaceInit)
+            encodeContainer(r.exit.container, &out)
+        case let .zombie(z):
+            common("zombie", tsNs: z.tsNs, &out)
+            processFields(z.exit.event, &out)
+            out.field("zombie_ns", z.zombieNs)
+            encodeContainer(z.exit.container, &out)
         }
         out.endObject()
         out.endLine()
@@ -57,7 +73,50 @@ public struct NDJSONEncoder: Sendable {
         case .fork: common("fork", tsNs: e.tsNs, &out)
         case .exec: common("exec", tsNs: e.tsNs, &out)
         case .exit: common("exit", tsNs: e.tsNs, &out)
+        case .signal: common("signal", tsNs: e.tsNs, &out)
+        case .oomKill: common("oom_kill", tsNs: e.tsNs, &out)
+        case .reap: common("reap", tsNs: e.tsNs, &out) // written as ReapRecord; kept for completeness
         }
+        processFields(e, &out)
+        switch e.kind {
+        case .fork:
+            if e.startsNewPIDNamespace { out.field("new_pidns", true) }
+        case .exec:
+            out.field("filename", string: e.filename)
+            let argv = p.argv ?? Argv(area: e.argsArea, areaTruncated: e.argsAreaTruncated)
+            out.field("argv", strings: argv.args)
+            out.field("argv_truncated", argv.truncated)
+        case .exit:
+            encodeExitStatus(e.exit, &out)
+            out.field("age_ns", e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0)
+        case .signal:
+            if let s = e.signal {
+                out.field("signal", s.number)
+                out.field("signal_name", SignalName.of(s.number))
+                out.field("si_code", s.code)
+                out.field("result", s.resultName)
+                out.field("group", s.group)
+            }
+            if let sender = e.peer {
+                out.beginObject("sender")
+                out.field("host_pid", sender.hostPID)
+                out.field("host_tid", sender.hostTID)
+                if sender.nsPID != 0 { out.field("ns_pid", sender.nsPID) }
+                out.field("pidns", sender.pidns)
+                out.field("comm", string: sender.comm)
+                encodeContainer(p.senderContainer, &out)
+                out.endObject()
+            }
+        case .oomKill:
+            if let memcg = e.memcgID { out.field("memcg_id", memcg) }
+        case .reap:
+            break
+        }
+        encodeContainer(p.container, &out)
+    }
+
+    /// The process identity every process record carries.
+    private func processFields(_ e: ProcessEvent, _ out: inout JSONBuffer) {
         out.field("host_pid", e.hostPID)
         out.field("host_tid", e.hostTID)
         out.field("host_ppid", e.hostPPID)
@@ -73,19 +132,6 @@ public struct NDJSONEncoder: Sendable {
         out.field("uid", e.uid)
         out.field("gid", e.gid)
         if e.isThread { out.field("thread", true) }
-        switch e.kind {
-        case .fork:
-            if e.startsNewPIDNamespace { out.field("new_pidns", true) }
-        case .exec:
-            out.field("filename", string: e.filename)
-            let argv = p.argv ?? Argv(area: e.argsArea, areaTruncated: e.argsAreaTruncated)
-            out.field("argv", strings: argv.args)
-            out.field("argv_truncated", argv.truncated)
-        case .exit:
-            encodeExitStatus(e.exit, &out)
-            out.field("age_ns", e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0)
-        }
-        if let c = p.container { encodeContainer(c, &out) }
     }
 
     private func encodeExitStatus(_ status: ExitStatus, _ out: inout JSONBuffer) {
@@ -97,7 +143,8 @@ public struct NDJSONEncoder: Sendable {
         out.field("core_dumped", status.coreDumped)
     }
 
-    private func encodeContainer(_ c: ContainerAttribution, _ out: inout JSONBuffer) {
+    private func encodeContainer(_ c: ContainerAttribution?, _ out: inout JSONBuffer) {
+        guard let c else { return }
         out.field("container_id", c.id)
         out.field("container_name", c.name)
         out.field("container_generation", c.generation)
@@ -128,6 +175,6 @@ public struct NDJSONEncoder: Sendable {
         if let uid = p.uid { out.field("uid", uid) }
         if let gid = p.gid { out.field("gid", gid) }
         out.field("argv", strings: p.argv)
-        if let c = s.container { encodeContainer(c, &out) }
+        encodeContainer(s.container, &out)
     }
 }

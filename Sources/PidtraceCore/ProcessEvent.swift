@@ -2,13 +2,16 @@ import CPidtrace
 
 /// The kinds of process event the kernel side reports.
 public enum EventKind: UInt32, Sendable, CaseIterable {
-    case fork = 1, exec = 2, exit = 3
+    case fork = 1, exec = 2, exit = 3, signal = 4, oomKill = 5, reap = 6
 
     public var name: String {
         switch self {
         case .fork: "fork"
         case .exec: "exec"
         case .exit: "exit"
+        case .signal: "signal"
+        case .oomKill: "oom_kill"
+        case .reap: "reap"
         }
     }
 
@@ -44,6 +47,12 @@ public struct ProcessEvent: Sendable, Equatable {
     public var filename: [UInt8] = []
     /// exec only: the raw NUL-separated argv area.
     public var argsArea: [UInt8] = []
+    /// signal only.
+    public var signal: SignalInfo?
+    /// signal: the sender; reap: the parent it was released to.
+    public var peer: Peer?
+    /// oom_kill only: the memory cgroup.
+    public var memcgID: UInt64?
 
     public var nsPID: UInt32 { nsPIDs.last ?? 0 }
     public var isThread: Bool { flags & PT_FLAG_THREAD.rawValue != 0 }
@@ -51,6 +60,56 @@ public struct ProcessEvent: Sendable, Equatable {
     public var isUnwatched: Bool { flags & PT_FLAG_UNWATCHED.rawValue != 0 }
     public var argsAreaTruncated: Bool { flags & PT_FLAG_ARGS_TRUNCATED.rawValue != 0 }
     public var exit: ExitStatus { ExitStatus(waitStatus: exitStatus) }
+}
+
+/// Another process in an event (struct pt_peer).
+public struct Peer: Sendable, Equatable {
+    public var hostPID: UInt32
+    public var hostTID: UInt32
+    /// In the event process's PID namespace (signal), or the peer's own (reap); 0 when outside.
+    public var nsPID: UInt32
+    public var pidns: UInt32
+    public var comm: [UInt8]
+
+    public init(hostPID: UInt32, hostTID: UInt32, nsPID: UInt32, pidns: UInt32, comm: [UInt8]) {
+        self.hostPID = hostPID
+        self.hostTID = hostTID
+        self.nsPID = nsPID
+        self.pidns = pidns
+        self.comm = comm
+    }
+
+    init(_ raw: pt_peer) {
+        let comm = withUnsafeBytes(of: raw.comm) { Array($0.prefix { $0 != 0 }) }
+        self.init(hostPID: raw.host_pid, hostTID: raw.host_tid, nsPID: raw.ns_pid, pidns: raw.pidns, comm: comm)
+    }
+}
+
+/// What signal_generate reported beyond the target.
+public struct SignalInfo: Sendable, Equatable {
+    public var number: Int32
+    public var code: Int32
+    /// The kernel's enum trace_signal_result.
+    public var result: UInt32
+    public var group: Bool
+
+    public init(number: Int32, code: Int32, result: UInt32, group: Bool) {
+        self.number = number
+        self.code = code
+        self.result = result
+        self.group = group
+    }
+
+    public var resultName: String {
+        switch result {
+        case 0: "delivered"
+        case 1: "ignored"
+        case 2: "already_pending"
+        case 3: "overflow_fail"
+        case 4: "lose_info"
+        default: "result_\(result)"
+        }
+    }
 }
 
 public enum DecodeError: Error, Equatable, CustomStringConvertible {
@@ -103,7 +162,24 @@ extension ProcessEvent {
         nsPIDs = (0...Int(raw.ns_level)).map {
             record.loadUnaligned(fromByteOffset: pidsOffset + $0 * 4, as: UInt32.self)
         }
-        guard kind == .exec else { return }
+        switch kind {
+        case .signal:
+            let full = try Self.load(pt_signal_event.self, from: record)
+            signal = SignalInfo(number: Int32(full.signal), code: full.si_code, result: full.result,
+                                group: full.group != 0)
+            peer = Peer(full.sender)
+            return
+        case .reap:
+            peer = Peer(try Self.load(pt_reap_event.self, from: record).reaper)
+            return
+        case .oomKill:
+            memcgID = try Self.load(pt_oom_event.self, from: record).memcg_id
+            return
+        case .exec:
+            break
+        default:
+            return
+        }
         let argsEnd = Self.argsOffset + Int(raw.args_len)
         guard record.count >= argsEnd, raw.args_len <= UInt32(PT_ARGS_LEN) else {
             throw .tooShort(size: record.count, needed: argsEnd)
@@ -111,6 +187,13 @@ extension ProcessEvent {
         filename = Self.cString(UnsafeRawBufferPointer(
             rebasing: record[Self.filenameOffset..<Self.filenameOffset + Int(PT_FILENAME_LEN)]))
         argsArea = Array(record[Self.argsOffset..<argsEnd])
+    }
+
+    static func load<T>(_ type: T.Type, from record: UnsafeRawBufferPointer) throws(DecodeError) -> T {
+        guard record.count >= MemoryLayout<T>.size else {
+            throw .tooShort(size: record.count, needed: MemoryLayout<T>.size)
+        }
+        return record.loadUnaligned(as: T.self)
     }
 
     static func cString(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {

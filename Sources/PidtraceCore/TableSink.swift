@@ -7,6 +7,8 @@ public final class TableSink: RecordSink {
     private var buffer: [UInt8] = []
     /// With `--container`: a CONTAINER column.
     private let showContainer: Bool
+    /// On a terminal, lines about a namespace's PID 1 are bold.
+    private let highlight: Bool
 
     public static let header =
         "TIME         EVENT  HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
@@ -17,12 +19,14 @@ public final class TableSink: RecordSink {
         self.output = output
         self.clock = clock
         self.showContainer = showContainer
+        highlight = isatty(output.fd) == 1
         buffer.reserveCapacity(1 << 16)
     }
 
     public func write(_ record: TraceRecord) throws(OutputError) {
         if let line = line(for: record) {
             buffer.append(contentsOf: line.utf8)
+            if highlight && line.hasPrefix("\u{1B}[1m") { buffer.append(contentsOf: "\u{1B}[0m".utf8) }
             buffer.append(UInt8(ascii: "\n"))
         }
         if buffer.count >= 1 << 16 { try flush() }
@@ -57,14 +61,28 @@ public final class TableSink: RecordSink {
                            hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
                 + "container \(c.container.name) generation \(c.container.generation) ended: "
                 + (c.exit.map(Self.describe) ?? "")
+        case let .reap(r):
+            let who = r.reaper.hostPID == r.exit.event.hostPID ? "itself (auto-reaped)"
+                : "\(r.reaper.hostPID) (\(Self.printable(r.reaper.comm)))"
+            return processColumns(r.exit, tsNs: r.tsNs, event: "reap")
+                + "reaped by \(who) after \(Self.duration(r.zombieNs)) as a zombie"
+                + (r.reparentedToNamespaceInit ? ", an orphan adopted by PID 1" : "")
+        case let .zombie(z):
+            return processColumns(z.exit, tsNs: z.tsNs, event: "zombie")
+                + "exited \(Self.duration(z.zombieNs)) ago and not reaped by its parent \(z.exit.event.hostPPID)"
         }
     }
 
     func processLine(_ p: ProcessRecord) -> String {
+        processColumns(p, tsNs: p.event.tsNs, event: p.event.kind.name) + detail(p)
+    }
+
+    private func processColumns(_ p: ProcessRecord, tsNs: UInt64, event: String) -> String {
         let e = p.event
-        return columns(tsNs: e.tsNs, event: e.kind.name, container: p.container, hostPID: e.hostPID,
-                       hostPPID: e.hostPPID, nsPID: e.nsPID, nsPPID: e.nsPPID,
-                       pidns: e.nsLevel == 0 ? nil : e.pidns, comm: e.comm) + detail(p)
+        let line = columns(tsNs: tsNs, event: event, container: p.container, hostPID: e.hostPID,
+                           hostPPID: e.hostPPID, nsPID: e.nsPID, nsPPID: e.nsPPID,
+                           pidns: e.nsLevel == 0 ? nil : e.pidns, comm: e.comm)
+        return highlight && e.nsLevel > 0 && e.nsPID == 1 ? "\u{1B}[1m" + line : line
     }
 
     private func columns(tsNs: UInt64, event: String, container: ContainerAttribution?, hostPID: UInt32,
@@ -89,6 +107,16 @@ public final class TableSink: RecordSink {
         case .exit:
             parts.append(Self.describe(e.exit))
             parts.append("after \(Self.duration(e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0))")
+        case .signal:
+            if let s = e.signal, let sender = e.peer {
+                let from = sender.hostPID == e.hostPID ? "itself"
+                    : "\(sender.hostPID) (\(Self.printable(sender.comm)))"
+                parts.append("\(SignalName.of(s.number)) from \(from), \(s.resultName)")
+            }
+        case .oomKill:
+            parts.append("chosen by the OOM killer" + (e.memcgID.map { " (memory cgroup \($0))" } ?? ""))
+        case .reap:
+            break
         }
         return parts.joined(separator: ", ")
     }

@@ -9,6 +9,8 @@ public enum TraceRecord: Sendable {
     case snapshot(SnapshotRecord)
     case containerStart(ContainerLifecycle)
     case containerExit(ContainerLifecycle)
+    case reap(ReapRecord)
+    case zombie(ZombieRecord)
 }
 
 /// A process event with what user space adds to it.
@@ -17,11 +19,15 @@ public struct ProcessRecord: Sendable {
     /// exec only.
     public var argv: Argv?
     public var container: ContainerAttribution?
+    /// signal only: the sender's container, when it is in a followed one.
+    public var senderContainer: ContainerAttribution?
 
-    public init(event: ProcessEvent, argv: Argv? = nil, container: ContainerAttribution? = nil) {
+    public init(event: ProcessEvent, argv: Argv? = nil, container: ContainerAttribution? = nil,
+                senderContainer: ContainerAttribution? = nil) {
         self.event = event
         self.argv = argv
         self.container = container
+        self.senderContainer = senderContainer
     }
 }
 

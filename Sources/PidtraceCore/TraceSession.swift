@@ -20,6 +20,8 @@ public struct TraceOptions: Sendable {
     public var dockerHost: String?
     /// Follow containers that are not running yet from their next start.
     public var waitForContainers = false
+    /// An exited process not reaped for this long gets a `zombie` record.
+    public var zombieAfterSeconds: Double = 5
 
     public init() {}
 }
@@ -71,7 +73,8 @@ public final class TraceSession {
         }
         self.sinks = sinks
         correlator = Correlator(argvLimits: options.argvLimits, containers: follower?.tracker,
-                                kinds: options.tracer.kinds)
+                                kinds: options.tracer.kinds,
+                                zombieAfterNs: UInt64(options.zombieAfterSeconds * 1e9))
         var config = options.tracer
         if let follower {
             config.filtered = true
@@ -109,6 +112,7 @@ public final class TraceSession {
         while StopRequest.reason == .none {
             do { try reader.poll(timeoutMs: 100) } catch { fail(.bpf(error)) }
             follower?.drainStarts(tsNs: BootClock.nowBootNs(), emit: emit)
+            correlator.tick(nowNs: BootClock.nowBootNs(), emit: emit)
             reportLost(force: false)
             flushSinks()
             if let deadline, BootClock.nowBootNs() >= deadline { StopRequest.request(.duration) }

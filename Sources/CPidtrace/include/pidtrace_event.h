@@ -14,6 +14,9 @@ enum pt_event_kind {
 	PT_EVENT_FORK = 1,
 	PT_EVENT_EXEC = 2,
 	PT_EVENT_EXIT = 3,
+	PT_EVENT_SIGNAL = 4,   /* struct pt_signal_event */
+	PT_EVENT_OOM_KILL = 5, /* struct pt_oom_event: chosen by the OOM killer */
+	PT_EVENT_REAP = 6,     /* struct pt_reap_event: a zombie released by its parent's wait */
 };
 
 enum pt_event_flags {
@@ -45,6 +48,36 @@ struct pt_event {
 	__u32 args_len;       /* exec: bytes used in args */
 	char comm[PT_COMM_LEN];
 	__u32 ns_pids[PT_MAX_NS_LEVELS]; /* tgid at levels 0..ns_level, as NSpid: */
+};
+
+/* Another process involved in an event: a signal's sender, a zombie's reaper. */
+struct pt_peer {
+	__u32 host_pid;
+	__u32 host_tid;
+	__u32 ns_pid;        /* in the event process's PID namespace, 0 when outside it */
+	__u32 pidns;         /* the peer's own PID namespace */
+	char comm[PT_COMM_LEN];
+};
+
+struct pt_signal_event {
+	struct pt_event base; /* the target */
+	__u32 signal;
+	__s32 si_code;        /* SI_USER (0), SI_KERNEL (0x80), SI_TKILL (-6), ... */
+	__u32 result;         /* the kernel's enum trace_signal_result */
+	__u32 group;          /* sent to the whole thread group */
+	struct pt_peer sender; /* the task that was running when it was generated */
+};
+
+struct pt_oom_event {
+	struct pt_event base;  /* the victim */
+	__u64 memcg_id;        /* its memory cgroup (v1 or v2 hierarchy id) */
+};
+
+/* Only host_pid, host_tid, comm, ts_ns and exit_code of base are set: the zombie's
+ * PIDs are detached by then, so user space takes its namespace view from its exit. */
+struct pt_reap_event {
+	struct pt_event base;
+	struct pt_peer reaper; /* the parent it was released to; ns_pid in its own namespace */
 };
 
 struct pt_exec_event {

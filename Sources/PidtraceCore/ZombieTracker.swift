@@ -1,0 +1,83 @@
+/// Follows processes from exit to release: a process that exited is a zombie until
+/// its parent's wait() reaps it. Reports each reap with its zombie time, orphans
+/// that the namespace's init reaped, and zombies older than `zombieAfterNs` once.
+/// Reader thread only.
+public final class ZombieTracker {
+    struct Zombie {
+        var exit: ProcessRecord
+        var reported = false
+    }
+
+    public let zombieAfterNs: UInt64
+    private var zombies: [UInt32: Zombie] = [:]
+    /// Parent at fork (host PIDs), to tell an orphan's reaper from its parent.
+    private var forkParents: [UInt32: UInt32] = [:]
+    /// Bounds both tables if releases go missing (lost events).
+    static let capacity = 1 << 16
+
+    public init(zombieAfterNs: UInt64) { self.zombieAfterNs = zombieAfterNs }
+
+    public var trackedCount: Int { zombies.count + forkParents.count }
+
+    /// Notes forks and process exits from the records written.
+    public func observe(_ record: ProcessRecord) {
+        let e = record.event
+        guard !e.isThread else { return }
+        switch e.kind {
+        case .fork:
+            if forkParents.count >= Self.capacity { forkParents.removeAll(keepingCapacity: true) }
+            forkParents[e.hostPID] = e.hostPPID
+        case .exit:
+            if zombies.count >= Self.capacity { zombies.removeAll(keepingCapacity: true) }
+            zombies[e.hostPID] = Zombie(exit: record)
+        default:
+            break
+        }
+    }
+
+    /// The `reap` record for a released process whose exit was recorded.
+    public func reap(_ event: ProcessEvent) -> ReapRecord? {
+        let forkParent = forkParents.removeValue(forKey: event.hostPID)
+        guard let zombie = zombies.removeValue(forKey: event.hostPID), let reaper = event.peer else { return nil }
+        let exit = zombie.exit.event
+        let sameNamespace = reaper.pidns == exit.pidns
+        let parentAtFork = forkParent ?? exit.hostPPID
+        let byInit = sameNamespace && reaper.nsPID == 1 && exit.nsLevel > 0
+        return ReapRecord(
+            tsNs: event.tsNs, exit: zombie.exit, reaper: reaper,
+            reaperNSPID: sameNamespace ? reaper.nsPID : nil,
+            zombieNs: event.tsNs >= exit.tsNs ? event.tsNs - exit.tsNs : 0,
+            reparentedToNamespaceInit: byInit && parentAtFork != reaper.hostPID)
+    }
+
+    /// Zombies that passed `zombieAfterNs` since the last call, each reported once.
+    public func overdue(nowNs: UInt64) -> [ZombieRecord] {
+        var result: [ZombieRecord] = []
+        for (pid, zombie) in zombies where !zombie.reported {
+            let age = nowNs >= zombie.exit.event.tsNs ? nowNs - zombie.exit.event.tsNs : 0
+            guard age >= zombieAfterNs else { continue }
+            zombies[pid]?.reported = true
+            result.append(ZombieRecord(tsNs: nowNs, exit: zombie.exit, zombieNs: age))
+        }
+        return result.sorted { $0.exit.event.tsNs < $1.exit.event.tsNs }
+    }
+}
+
+/// A zombie released: the process as it exited, who reaped it, and how long it waited.
+public struct ReapRecord: Sendable {
+    public var tsNs: UInt64
+    public var exit: ProcessRecord
+    public var reaper: Peer
+    /// The reaper's PID in the zombie's namespace, when it lives there.
+    public var reaperNSPID: UInt32?
+    public var zombieNs: UInt64
+    /// Reaped by the namespace's PID 1 although another process forked it (an orphan).
+    public var reparentedToNamespaceInit: Bool
+}
+
+/// A process still unreaped `--zombie-after` seconds after its exit.
+public struct ZombieRecord: Sendable {
+    public var tsNs: UInt64
+    public var exit: ProcessRecord
+    public var zombieNs: UInt64
+}
