@@ -118,6 +118,22 @@ struct ContainerTraceTests {
         #expect(records.first { $0.event == "container_start" }?.int("host_pid") == (try web.hostPID()))
     }
 
+    @Test func waitsForAContainerThatIsNotRunningYet() throws {
+        let name = "pidtrace-test-wait-\(uniqueSleep())"
+        try DockerFixture.dockerOutput(["create", "--name", name, DockerFixture.image] + Self.busyInit)
+        defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
+        let refused = try runPidtrace(["--container", name, "--duration", "1"])
+        #expect(refused.status == 75 && refused.stderr.contains("not running"))
+        let tracer = try TracerRun(["--container", name, "--wait"])
+        try DockerFixture.docker(["start", name])
+        let pid = Int(try DockerFixture.dockerOutput(["inspect", "-f", "{{.State.Pid}}", name])) ?? 0
+        let records = try tracer.waitFor("PID 1's exec", timeout: 15) { records in
+            records.contains { $0.event == "exec" && $0.int("host_pid") == pid && $0.int("ns_pid") == 1 }
+        }
+        let start = try #require(records.first { $0.event == "container_start" })
+        #expect(start.int("host_pid") == pid && start.int("container_generation") == 1)
+    }
+
     @Test func unknownContainerListsTheRunningOnes() throws {
         let web = try DockerContainer(["sleep", "3000"])
         let r = try runPidtrace(["--container", "no-such-container-\(uniqueSleep())", "--duration", "1"])

@@ -1,0 +1,108 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Why a container's PID 1 ended: exit codes, signals with their senders, the OOM
+/// killer, and children that PID 1 never reaped. Real dockerd, real kernel.
+@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+struct ForensicsTests {
+    static let ignoresTERM = ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
+
+    @Test func pid1ExitCode() throws {
+        let web = try DockerContainer(["sh", "-c", "sleep 1; exit 3"])
+        let tracer = try TracerRun(["--container", web.name])
+        let records = try tracer.waitFor("container_exit", timeout: 15) { $0.contains { $0.event == "container_exit" } }
+        let end = try #require(records.first { $0.event == "container_exit" })
+        #expect(end.int("exit_code") == 3 && end["signal"] == nil)
+        #expect(end.int("host_pid") == records.first { $0.event == "container_start" }?.int("host_pid"))
+    }
+
+    @Test func killFromTheHostNamesTheSender() throws {
+        let web = try DockerContainer(Self.ignoresTERM)
+        let tracer = try TracerRun(["--container", web.name])
+        let pid1 = try web.hostPID()
+        let killer = try Workload("exec kill -KILL \(pid1)")
+        _ = try killer.wait()
+        let records = try tracer.waitFor("the SIGKILL", timeout: 10) { records in
+            records.contains { $0.event == "signal" && $0["signal_name"] as? String == "SIGKILL" }
+        }
+        let signal = try #require(records.first { $0.event == "signal" && $0["signal_name"] as? String == "SIGKILL" })
+        #expect(signal.int("host_pid") == pid1 && signal.int("ns_pid") == 1)
+        let sender = try #require(signal["sender"] as? [String: Any])
+        #expect(sender.int("host_pid") == Int(killer.pid))
+        #expect(sender["comm"] as? String == "kill")
+        #expect(sender["ns_pid"] == nil, "the sender lives outside the container")
+        #expect(signal["result"] as? String == "delivered")
+    }
+
+    @Test func dockerKillIsSentByTheRuntime() throws {
+        let web = try DockerContainer(Self.ignoresTERM)
+        let tracer = try TracerRun(["--container", web.name])
+        try DockerFixture.docker(["kill", "-s", "KILL", web.name])
+        let records = try tracer.waitFor("the SIGKILL", timeout: 10) { records in
+            records.contains { $0.event == "signal" && $0["signal_name"] as? String == "SIGKILL" }
+        }
+        let signal = try #require(records.first { $0.event == "signal" && $0["signal_name"] as? String == "SIGKILL" })
+        let sender = try #require(signal["sender"] as? [String: Any])
+        let comm = try #require(sender["comm"] as? String)
+        #expect(["containerd-shim", "runc", "dockerd", "containerd"].contains { comm.hasPrefix($0) }, "sender \(comm)")
+        #expect((sender.int("host_pid") ?? 0) > 0)
+    }
+
+    @Test func dockerStopOnAnInitIgnoringTERM() throws {
+        let web = try DockerContainer(Self.ignoresTERM)
+        let tracer = try TracerRun(["--container", web.name])
+        try DockerFixture.docker(["stop", "-t", "1", web.name])
+        let records = try tracer.waitFor("container_exit", timeout: 15) { $0.contains { $0.event == "container_exit" } }
+        let toPID1 = records.filter { $0.event == "signal" && $0.int("ns_pid") == 1 }
+            .compactMap { $0["signal_name"] as? String }.filter { $0 != "SIGCHLD" }
+        #expect(toPID1 == ["SIGTERM", "SIGKILL"])
+        let end = try #require(records.first { $0.event == "container_exit" })
+        #expect(end["signal_name"] as? String == "SIGKILL")
+    }
+
+    @Test func oomKillIsRecorded() throws {
+        let web = try DockerContainer(["sh", "-c", "sleep 1; tail /dev/zero"],
+                                      options: ["--memory", "16m", "--memory-swap", "16m"])
+        let tracer = try TracerRun(["--container", web.name])
+        let records = try tracer.waitFor("container_exit", timeout: 20) { $0.contains { $0.event == "container_exit" } }
+        guard try web.inspect("{{.State.OOMKilled}}") == "true" else {
+            Issue.record("the kernel here did not OOM-kill a container over its 16 MiB limit")
+            return
+        }
+        let oom = try #require(records.first { $0.event == "oom_kill" })
+        #expect(oom.int("ns_pid") == 1 && oom["comm"] as? String == "tail")
+        #expect((oom.int("memcg_id") ?? 0) > 0)
+        #expect(records.first { $0.event == "container_exit" }?["signal_name"] as? String == "SIGKILL")
+    }
+
+    /// `(sleep 0.2 &)` orphans a sleep: it is re-parented to PID 1, which must reap it.
+    static let orphanMaker = ["sh", "-c", "sleep 1; (sleep 0.2 &); exec sleep 300"]
+
+    @Test func pid1ThatNeverWaitsLeavesAZombie() throws {
+        let web = try DockerContainer(Self.orphanMaker)
+        let tracer = try TracerRun(["--container", web.name, "--zombie-after", "1"])
+        let records = try tracer.waitFor("a zombie record", timeout: 10) { $0.contains { $0.event == "zombie" } }
+        let zombie = try #require(records.first { $0.event == "zombie" })
+        #expect(zombie["comm"] as? String == "sleep")
+        #expect((zombie.int("zombie_ns") ?? 0) >= 1_000_000_000)
+        let hostPID = try #require(zombie.int("host_pid"))
+        let state = try String(contentsOfFile: "/proc/\(hostPID)/stat", encoding: .utf8)
+        #expect(state.contains(") Z "), "the kernel agrees it is a zombie")
+        #expect(!records.contains { $0.event == "reap" && $0.int("host_pid") == hostPID })
+    }
+
+    @Test func reapingInitReapsOrphansQuickly() throws {
+        let web = try DockerContainer(Self.orphanMaker, options: ["--init"])
+        let tracer = try TracerRun(["--container", web.name, "--zombie-after", "1"])
+        let records = try tracer.waitFor("the orphan's reap", timeout: 10) { records in
+            records.contains { $0.event == "reap" && $0["reparented_to_ns_init"] as? Bool == true }
+        }
+        let reap = try #require(records.first { $0.event == "reap" && $0["reparented_to_ns_init"] as? Bool == true })
+        let reaper = try #require(reap["reaper"] as? [String: Any])
+        #expect(reaper.int("ns_pid") == 1)
+        #expect((reap.int("zombie_ns") ?? .max) < 500_000_000, "reaped within half a second")
+        usleep(1_200_000)
+        #expect(!tracer.records().contains { $0.event == "zombie" })
+    }
+}
