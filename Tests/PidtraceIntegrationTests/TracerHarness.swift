@@ -81,8 +81,15 @@ final class TracerRun {
         String(decoding: stderrPipe.fileHandleForReading.availableData, as: UTF8.self)
     }
 
+    /// Never leaves a tracer behind: SIGINT, then SIGKILL if it has not gone in 5 s.
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGINT)
+            if (try? waitUntil(timeout: 5, "pidtrace to exit", { !process.isRunning })) == nil {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
         try? FileManager.default.removeItem(atPath: outputPath)
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// `pidtrace check` on the real host: it really loads and attaches the programs.
+@Suite(.serialized, .enabled(if: Privilege.isRoot, Privilege.skipReason))
+struct CheckCommandTests {
+    @Test func readyHostPassesEveryRequirement() throws {
+        let r = try runPidtrace(["check", "--json"])
+        #expect(r.status == 0, "\(r.stdout)")
+        let checks = r.stdout.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+        let byName = Dictionary(uniqueKeysWithValues: checks.compactMap { c in
+            (c["check"] as? String).map { ($0, c["status"] as? String ?? "") }
+        })
+        for required in ["kernel", "BTF", "capabilities", "tracepoints", "BPF attach", "output directory"] {
+            #expect(byName[required] == "OK", "\(required)")
+        }
+        #expect(byName["Docker API"] != nil)
+    }
+
+    @Test func missingCapabilitiesFailWithTheFix() throws {
+        let r = try runPidtrace(["check", "--docker-host", "unix:///nonexistent.sock"],
+                                via: ["/usr/bin/setpriv", "--bounding-set=-bpf,-perfmon,-sys_admin"])
+        #expect(r.status == 69)
+        #expect(r.stdout.contains("FAIL capabilities") && r.stdout.contains("fix: run as root"))
+        #expect(r.stdout.contains("WARN Docker API"))
+        #expect(!r.stdout.contains("BPF attach"), "no attach attempted without privilege")
+    }
+
+    @Test func unwritableOutputDirectoryFails() throws {
+        let r = try runPidtrace(["check", "--output-dir", "/proc/1"])
+        #expect(r.status == 69)
+        #expect(r.stdout.contains("FAIL output directory"))
+    }
+}
