@@ -1,43 +1,108 @@
-/// Builds JSON text straight into a reusable byte buffer: no per-event Foundation
-/// objects on the hot path. Strings from the kernel are arbitrary bytes; valid
-/// UTF-8 passes through, control characters are escaped, and each byte of an
-/// invalid sequence becomes U+FFFD, so every line is valid JSON.
-public struct JSONBuffer: Sendable {
-    public var bytes: [UInt8] = []
+/// Builds JSON text straight into one growing byte buffer: no per-event Foundation
+/// objects and no temporary arrays on the hot path (each write reserves its worst
+/// case once, then stores bytes through a pointer). Strings from the kernel are
+/// arbitrary bytes; valid UTF-8 passes through, control characters are escaped, and
+/// each byte of an invalid sequence becomes U+FFFD, so every line is valid JSON.
+public struct JSONBuffer: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    public private(set) var count = 0
     private var needsComma = false
+    /// "YYYY-MM-DDTHH:MM:SS." of the last second formatted: gmtime once a second.
+    private var timeCacheSecond = Int64.min
+    private var timeCache: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var timeCacheLength = 0
 
-    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 1 << 16) {
+        self.capacity = max(capacity, 256)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// A copy of the text so far (tests, small documents).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The text so far, without copying (writing it out).
+    public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    public mutating func removeAll() {
+        count = 0
+        needsComma = false
+    }
+
+    // MARK: raw storage
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    /// Stores one byte; the caller has reserved room.
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    /// Key names and literals are a few bytes: a loop beats a memmove call.
+    @inline(__always)
+    private mutating func put(_ text: StaticString) {
+        let n = text.utf8CodeUnitCount, from = text.utf8Start, to = base + count
+        for i in 0..<n { to[i] = from[i] }
+        count += n
+    }
+
+    // MARK: structure
 
     public mutating func beginObject() {
-        bytes.append(UInt8(ascii: "{"))
+        reserve(1)
+        put(UInt8(ascii: "{"))
         needsComma = false
     }
 
     public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        reserve(1)
+        put(UInt8(ascii: "}"))
         needsComma = true
     }
 
     /// Ends one NDJSON line.
     public mutating func endLine() {
-        bytes.append(UInt8(ascii: "\n"))
+        reserve(1)
+        put(UInt8(ascii: "\n"))
         needsComma = false
     }
-
-    public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        needsComma = false
-    }
-
-    // MARK: keys with values
 
     public mutating func key(_ name: StaticString) {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        let n = name.utf8CodeUnitCount
+        reserve(n + 4)
+        var to = base + count
+        if needsComma {
+            to.pointee = UInt8(ascii: ",")
+            to += 1
+        }
+        to.pointee = UInt8(ascii: "\"")
+        let from = name.utf8Start
+        for i in 0..<n { to[1 + i] = from[i] }
+        to[n + 1] = UInt8(ascii: "\"")
+        to[n + 2] = UInt8(ascii: ":")
+        count = to - base + n + 3
         needsComma = false
     }
+
+    // MARK: fields
 
     public mutating func field(_ name: StaticString, _ value: some BinaryInteger) {
         key(name)
@@ -63,27 +128,37 @@ public struct JSONBuffer: Sendable {
 
     public mutating func field(_ name: StaticString, integers values: some Sequence<some BinaryInteger>) {
         key(name)
-        bytes.append(UInt8(ascii: "["))
+        reserve(1)
+        put(UInt8(ascii: "["))
         var first = true
         for v in values {
-            if !first { bytes.append(UInt8(ascii: ",")) }
+            if !first {
+                reserve(1)
+                put(UInt8(ascii: ","))
+            }
             appendInteger(v)
             first = false
         }
-        bytes.append(UInt8(ascii: "]"))
+        reserve(1)
+        put(UInt8(ascii: "]"))
         needsComma = true
     }
 
     public mutating func field(_ name: StaticString, strings values: some Sequence<[UInt8]>) {
         key(name)
-        bytes.append(UInt8(ascii: "["))
+        reserve(1)
+        put(UInt8(ascii: "["))
         var first = true
         for v in values {
-            if !first { bytes.append(UInt8(ascii: ",")) }
+            if !first {
+                reserve(1)
+                put(UInt8(ascii: ","))
+            }
             appendString(v)
             first = false
         }
-        bytes.append(UInt8(ascii: "]"))
+        reserve(1)
+        put(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -103,108 +178,158 @@ public struct JSONBuffer: Sendable {
     // MARK: values
 
     public mutating func appendRaw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        reserve(text.utf8CodeUnitCount)
+        put(text)
     }
 
     public mutating func appendInteger(_ value: some BinaryInteger) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            appendDecimal(UInt64(0 - Int64(value)))
+            reserve(1)
+            put(UInt8(ascii: "-"))
+            appendDecimal(UInt64(truncatingIfNeeded: 0 &- Int64(truncatingIfNeeded: value)))
         } else {
-            appendDecimal(UInt64(value))
+            appendDecimal(UInt64(truncatingIfNeeded: value))
         }
     }
 
     public mutating func appendDecimal(_ value: UInt64, minDigits: Int = 1) {
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0) // 32 bytes of scratch
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var v = value, i = scratch.count
-            repeat {
-                i -= 1
-                scratch[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            } while v > 0
-            while scratch.count - i < minDigits {
-                i -= 1
-                scratch[i] = UInt8(ascii: "0")
-            }
-            bytes.append(contentsOf: scratch[i...])
+        var digits = 1, rest = value
+        while rest >= 10_000 {
+            rest /= 10_000
+            digits += 4
         }
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        let width = max(digits, minDigits)
+        reserve(width)
+        // Right to left, straight into place; zeros pad to minDigits.
+        let start = base + count
+        var p = start + width
+        var v = value
+        repeat {
+            p -= 1
+            let q = v / 10
+            p.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v &- q &* 10)
+            v = q
+        } while v > 0
+        while p > start {
+            p -= 1
+            p.pointee = UInt8(ascii: "0")
+        }
+        count += width
     }
 
     public mutating func appendString(_ value: some Collection<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        // Worst case: every byte becomes \u00XX (6 bytes), plus the quotes.
+        reserve(value.count * 6 + 2)
+        put(UInt8(ascii: "\""))
         var it = value.makeIterator()
         var pending: UInt8? = nil
         while let b = pending ?? it.next() {
             pending = nil
             switch b {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), b])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), b])
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                put(UInt8(ascii: "\\"))
+                put(b)
+            case UInt8(ascii: "\n"):
+                put(UInt8(ascii: "\\"))
+                put(UInt8(ascii: "n"))
+            case UInt8(ascii: "\t"):
+                put(UInt8(ascii: "\\"))
+                put(UInt8(ascii: "t"))
+            case UInt8(ascii: "\r"):
+                put(UInt8(ascii: "\\"))
+                put(UInt8(ascii: "r"))
             case 0..<0x20, 0x7f:
-                appendRaw("\\u00")
-                bytes.append(Self.hex[Int(b >> 4)])
-                bytes.append(Self.hex[Int(b & 0xf)])
+                put("\\u00")
+                put(Self.hex(b >> 4))
+                put(Self.hex(b & 0xf))
             case 0x20..<0x80:
-                bytes.append(b)
+                put(b)
             default:
-                // A multi-byte UTF-8 sequence: copy it whole if valid, else U+FFFD.
-                var seq: [UInt8] = [b]
+                // A multi-byte UTF-8 sequence: copy it whole if valid, else U+FFFD
+                // for each of its bytes (3 bytes out per byte in: within the reserve).
                 let need = b >= 0xf0 && b <= 0xf4 ? 3 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xc2 && b < 0xe0 ? 1 : -1
+                var seq: (UInt8, UInt8, UInt8, UInt8) = (b, 0, 0, 0)
+                var got = 1
                 if need > 0 {
-                    while seq.count <= need, let n = it.next() {
-                        if n & 0xc0 != 0x80 { pending = n; break }
-                        seq.append(n)
+                    while got <= need, let n = it.next() {
+                        if n & 0xc0 != 0x80 {
+                            pending = n
+                            break
+                        }
+                        withUnsafeMutableBytes(of: &seq) { $0[got] = n }
+                        got += 1
                     }
                 }
-                if need > 0 && seq.count == need + 1 && Self.isValidUTF8(seq) {
-                    bytes.append(contentsOf: seq)
-                } else {
-                    for _ in seq { bytes.append(contentsOf: [0xef, 0xbf, 0xbd]) }
+                withUnsafeBytes(of: seq) { s in
+                    if need > 0 && got == need + 1 && Self.isValidUTF8(s[0], s[1], count: got) {
+                        for k in 0..<got { put(s[k]) }
+                    } else {
+                        for _ in 0..<got {
+                            put(0xef)
+                            put(0xbf)
+                            put(0xbd)
+                        }
+                    }
                 }
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
-    private static let hex = Array("0123456789abcdef".utf8)
+    @inline(__always)
+    private static func hex(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
 
-    /// Rejects overlong forms, surrogates and values past U+10FFFF.
-    private static func isValidUTF8(_ seq: [UInt8]) -> Bool {
-        switch seq.count {
-        case 2: return true // lead byte already checked ≥ 0xc2
-        case 3:
-            if seq[0] == 0xe0 && seq[1] < 0xa0 { return false }
-            if seq[0] == 0xed && seq[1] >= 0xa0 { return false }
-            return true
-        case 4:
-            if seq[0] == 0xf0 && seq[1] < 0x90 { return false }
-            if seq[0] == 0xf4 && seq[1] >= 0x90 { return false }
-            return true
+    /// Rejects overlong forms, surrogates and values past U+10FFFF (lead byte ranges
+    /// and continuation bytes are already checked).
+    private static func isValidUTF8(_ lead: UInt8, _ second: UInt8, count: Int) -> Bool {
+        switch count {
+        case 2: return true // lead ≥ 0xc2
+        case 3: return !(lead == 0xe0 && second < 0xa0) && !(lead == 0xed && second >= 0xa0)
+        case 4: return !(lead == 0xf0 && second < 0x90) && !(lead == 0xf4 && second >= 0x90)
         default: return false
         }
     }
 
     /// RFC 3339 UTC with nanoseconds, e.g. "2026-11-29T04:31:02.123456789Z".
     public mutating func appendTime(wallNs: Int64) {
-        let t = CivilTime(wallNs: wallNs)
-        bytes.append(UInt8(ascii: "\""))
-        appendDecimal(UInt64(t.year), minDigits: 4)
-        bytes.append(UInt8(ascii: "-"))
-        appendDecimal(UInt64(t.month), minDigits: 2)
-        bytes.append(UInt8(ascii: "-"))
-        appendDecimal(UInt64(t.day), minDigits: 2)
-        bytes.append(UInt8(ascii: "T"))
-        appendDecimal(UInt64(t.hour), minDigits: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDecimal(UInt64(t.minute), minDigits: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDecimal(UInt64(t.second), minDigits: 2)
-        bytes.append(UInt8(ascii: "."))
-        appendDecimal(UInt64(t.nanos), minDigits: 9)
-        appendRaw("Z\"")
+        let second = wallNs >= 0 ? wallNs / 1_000_000_000 : (wallNs - 999_999_999) / 1_000_000_000
+        if second != timeCacheSecond { cacheTime(second: second) }
+        reserve(timeCacheLength + 1)
+        put(UInt8(ascii: "\""))
+        withUnsafeBytes(of: timeCache) { prefix in
+            (base + count).update(from: prefix.baseAddress!.assumingMemoryBound(to: UInt8.self), count: timeCacheLength)
+        }
+        count += timeCacheLength
+        appendDecimal(UInt64(wallNs - second * 1_000_000_000), minDigits: 9)
+        reserve(2)
+        put("Z\"")
+    }
+
+    private mutating func cacheTime(second: Int64) {
+        let t = CivilTime(wallNs: second * 1_000_000_000)
+        var scratch = JSONBuffer(capacity: 32)
+        scratch.appendDecimal(UInt64(t.year), minDigits: 4)
+        scratch.appendRaw("-")
+        scratch.appendDecimal(UInt64(t.month), minDigits: 2)
+        scratch.appendRaw("-")
+        scratch.appendDecimal(UInt64(t.day), minDigits: 2)
+        scratch.appendRaw("T")
+        scratch.appendDecimal(UInt64(t.hour), minDigits: 2)
+        scratch.appendRaw(":")
+        scratch.appendDecimal(UInt64(t.minute), minDigits: 2)
+        scratch.appendRaw(":")
+        scratch.appendDecimal(UInt64(t.second), minDigits: 2)
+        scratch.appendRaw(".")
+        scratch.withBytes { text in
+            withUnsafeMutableBytes(of: &timeCache) { $0.copyMemory(from: text) } // ≤ 32: year ≤ 13 digits
+        }
+        timeCacheLength = scratch.count
+        timeCacheSecond = second
     }
 }

@@ -52,23 +52,28 @@ public final class OutputFile: @unchecked Sendable {
 
     public static func standardOutput() -> OutputFile { OutputFile(fd: STDOUT_FILENO, name: "standard output") }
 
-    /// Writes all of `bytes`, retrying short writes and EINTR.
     public func write(_ bytes: [UInt8]) throws(OutputError) {
-        var failure: Int32 = 0
+        var failure: OutputError?
         bytes.withUnsafeBytes { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
+            do { try write(buf) } catch let error as OutputError { failure = error } catch {}
         }
-        if failure == EPIPE { throw .brokenPipe }
-        if failure != 0 { throw .writeFailed(path: path, errno: failure) }
+        if let failure { throw failure }
+    }
+
+    /// Writes all of `buf`, retrying short writes and EINTR.
+    public func write(_ buf: UnsafeRawBufferPointer) throws(OutputError) {
+        var offset = 0
+        while offset < buf.count {
+            let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+            if n >= 0 {
+                offset += n
+                continue
+            }
+            let failure = errno
+            if failure == EINTR || failure == EAGAIN { continue }
+            if failure == EPIPE { throw .brokenPipe }
+            throw .writeFailed(path: path, errno: failure)
+        }
     }
 
     /// fsync for files; a pipe or terminal has nothing to sync.

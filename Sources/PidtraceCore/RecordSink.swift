@@ -21,13 +21,13 @@ public final class NDJSONSink: RecordSink {
 
     public func write(_ record: TraceRecord) throws(OutputError) {
         encoder.encode(record, into: &buffer)
-        if buffer.bytes.count >= Self.flushThreshold { try flush() }
+        if buffer.count >= Self.flushThreshold { try flush() }
     }
 
     public func flush() throws(OutputError) {
-        guard !buffer.bytes.isEmpty else { return }
+        guard buffer.count > 0 else { return }
         defer { buffer.removeAll() }
-        try output.write(buffer.bytes)
+        try buffer.withBytes { (bytes) throws(OutputError) in try output.write(bytes) }
     }
 
     public func sync() throws(OutputError) {
