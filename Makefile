@@ -6,13 +6,21 @@ BPFTOOL   ?= bpftool
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo $(shell uname -m)-linux-gnu)
 CONFIG    ?= release
+SCRATCH   ?= .build
+SWIFTPM   := --scratch-path $(SCRATCH)
 
 BPF_OBJ   := .build/bpf/pidtrace.bpf.o
 SKEL      := Sources/CPidtrace/generated/pidtrace.skel.h
 BUILD_DEPS := libbpf-dev libelf-dev zlib1g-dev bpftool
 TEST_DEPS  := docker.io busybox-static util-linux libcap2-bin jq python3-minimal
 
-.PHONY: all build run test deps test-deps bpf clean bench
+PREFIX    ?= /usr/local
+BINDIR    := $(DESTDIR)$(PREFIX)/bin
+MANDIR    := $(DESTDIR)$(PREFIX)/share/man/man1
+SHAREDIR  := $(DESTDIR)$(PREFIX)/share
+IMAGE     ?= pidtrace:latest
+
+.PHONY: all build run test deps test-deps bpf clean bench install static image
 
 all: build
 
@@ -35,10 +43,10 @@ $(SKEL): $(BPF_OBJ)
 	$(BPFTOOL) gen skeleton $< name pidtrace_bpf > $@.tmp && mv $@.tmp $@
 
 build: $(SKEL)
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build $(SWIFTPM) -c $(CONFIG)
 
 run: build
-	$(SWIFT) run -c $(CONFIG) pidtrace $(ARGS)
+	$(SWIFT) run $(SWIFTPM) -c $(CONFIG) pidtrace $(ARGS)
 
 # Unit tests need no privilege; integration tests run for real as root (BPF, namespaces, dockerd).
 test: test-deps $(SKEL)
@@ -48,5 +56,29 @@ test: test-deps $(SKEL)
 bench: build test-deps
 	scripts/bench
 
+# The binary, a man page per command (from the commands' own help) and shell completions.
+install: build
+	$(SWIFT) package $(SWIFTPM) --allow-writing-to-package-directory generate-manual --multi-page
+	install -d $(BINDIR) $(MANDIR) $(SHAREDIR)/bash-completion/completions \
+		$(SHAREDIR)/zsh/site-functions $(SHAREDIR)/fish/vendor_completions.d
+	install -m 0755 $(SCRATCH)/$(CONFIG)/pidtrace $(BINDIR)/pidtrace
+	install -m 0644 $(SCRATCH)/plugins/GenerateManual/outputs/pidtrace/*.1 $(MANDIR)/
+	$(SCRATCH)/$(CONFIG)/pidtrace --generate-completion-script bash > $(SHAREDIR)/bash-completion/completions/pidtrace
+	$(SCRATCH)/$(CONFIG)/pidtrace --generate-completion-script zsh > $(SHAREDIR)/zsh/site-functions/_pidtrace
+	$(SCRATCH)/$(CONFIG)/pidtrace --generate-completion-script fish > $(SHAREDIR)/fish/vendor_completions.d/pidtrace.fish
+
+# One self-contained file: the Swift runtime, libbpf, libelf and zlib linked in statically.
+STATIC_BIN := .build-static/release/pidtrace
+static: $(SKEL)
+	$(SWIFT) build -c release --scratch-path .build-static -Xswiftc -static-executable
+	strip $(STATIC_BIN)
+	@echo "static binary: $(STATIC_BIN)"
+
+# FROM scratch plus the static binary: builds with no registry.
+image: static
+	rm -rf .build-static/image && mkdir -p .build-static/image
+	cp $(STATIC_BIN) deploy/Dockerfile .build-static/image/
+	docker build -t $(IMAGE) .build-static/image
+
 clean:
-	rm -rf .build Sources/CPidtrace/generated
+	rm -rf .build .build-static Sources/CPidtrace/generated
