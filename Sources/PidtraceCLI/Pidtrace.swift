@@ -11,7 +11,7 @@ public struct Pidtrace: ParsableCommand {
             Needs root (CAP_BPF and CAP_PERFMON) and a kernel with BTF.
             """,
         version: "0.1.0",
-        subcommands: [Trace.self, Ps.self, Check.self],
+        subcommands: [Trace.self, Ps.self, Check.self, Summary.self, Tree.self],
         defaultSubcommand: Trace.self)
 
     public init() {}

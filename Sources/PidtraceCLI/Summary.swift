@@ -1,0 +1,83 @@
+import ArgumentParser
+import PidtraceCore
+
+struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tell the story of each container's PID 1 from a recorded NDJSON file.",
+        discussion: """
+            For each container generation (or PID namespace, for traces without
+            containers): PID 1's host PID and exec chain, start and end, how it ended
+            (exit code, signal and its sender, or OOM kill), processes seen, zombies
+            never reaped or reaped late, and restarts. Reads files of any contract
+            version; a malformed line is reported on stderr by its number and skipped.
+
+            Exit status: 0 when the file had records (even with malformed lines),
+            65 when it had none, 66 when it cannot be read.
+
+            Examples:
+              pidtrace summary events.ndjson
+              pidtrace summary events.ndjson --json | jq '.generations[].ended'
+              pidtrace --json --container web --duration 60 | pidtrace summary -
+            """)
+
+    @Argument(help: ArgumentHelp("A file written by `pidtrace -o` or `--json` (- for standard input).", valueName: "FILE"))
+    var file: String
+
+    @Flag(help: "Write one JSON document instead of text.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Count a reap as late after this many seconds of zombie time.", valueName: "SECONDS"))
+    var zombieAfter: Double = 5
+
+    mutating func validate() throws {
+        if file.isEmpty { throw ValidationError("FILE needs a name (or - for standard input)") }
+        if !(zombieAfter > 0 && zombieAfter <= 86400) {
+            throw ValidationError("--zombie-after must be a number of seconds above 0 (at most a day)")
+        }
+    }
+
+    func run() throws {
+        let report = try RecordedFile.load(file, lateReapNs: Int(zombieAfter * 1e9))
+        try RecordedFile.write(json ? report.summaryJSON() : Array(report.summaryText().utf8))
+    }
+}
+
+/// Reading a recorded file for `summary` and `tree`, with their shared exit statuses.
+enum RecordedFile {
+    /// Malformed lines reported one by one on stderr; past this many, only a count.
+    static let diagnosticsShown = 20
+
+    static func load(_ path: String, lateReapNs: Int = TraceReport.defaultLateReapNs) throws -> TraceReport {
+        let report: TraceReport
+        do {
+            report = try TraceReport.read(path: path, lateReapNs: lateReapNs)
+        } catch {
+            Diagnostics.print("pidtrace: error: \(error)")
+            throw ExitCode(66) // EX_NOINPUT
+        }
+        let name = path == "-" ? "standard input" : path
+        for d in report.diagnostics.prefix(diagnosticsShown) {
+            Diagnostics.print("pidtrace: \(name):\(d.line): \(d.message)")
+        }
+        if report.diagnostics.count > diagnosticsShown {
+            Diagnostics.print("pidtrace: \(name): \(report.diagnostics.count - diagnosticsShown) more malformed lines")
+        }
+        guard report.stream.records > 0 else {
+            Diagnostics.print("pidtrace: error: \(name) holds no readable record"
+                              + (report.diagnostics.isEmpty ? "" : " (\(report.diagnostics.count) malformed lines)"))
+            throw ExitCode(65) // EX_DATAERR
+        }
+        return report
+    }
+
+    static func write(_ bytes: [UInt8]) throws {
+        do {
+            try OutputFile.standardOutput().write(bytes)
+        } catch .brokenPipe {
+            return
+        } catch {
+            Diagnostics.print("pidtrace: error: \(error)")
+            throw ExitCode(74) // EX_IOERR
+        }
+    }
+}

@@ -1,0 +1,73 @@
+extension TraceReport {
+    /// One run of a container (or of a PID namespace, for traces without containers):
+    /// its PID 1, how it started and ended, and what happened to its processes.
+    public struct Generation: Sendable {
+        /// nil for a PID namespace that belongs to no known container.
+        public var container: ContainerIdentity?
+        public var pidns: Int?
+        /// PID 1's host PID, once a record named it.
+        public var initHostPID: Int?
+        /// PID 1's command lines in order: its argv at trace start (a `snapshot`), then each exec.
+        public var execChain: [ExecStep] = []
+        public var start: Stamp?
+        public var end: Stamp?
+        /// nil while PID 1's end is not in the file (still running when the trace stopped, or cut).
+        public var ending: Ending?
+        /// Every recorded signal to PID 1, in order.
+        public var signalsToInit: [Signal] = []
+        public var oomKills: [OOMKill] = []
+        /// Distinct host PIDs among this generation's records (threads not counted).
+        public var processesSeen = 0
+        /// `zombie` records with no later `reap` of the same process: still zombies when
+        /// the trace ended. (An `exit` without a `reap` is not counted: the tracer's
+        /// `--zombie-after` check decides what is a zombie.)
+        public var neverReaped: [Zombie] = []
+        /// `reap` records whose zombie time exceeds the report's threshold.
+        public var reapedLate: [Zombie] = []
+        /// The process tree, from fork/exec/exit/snapshot records, in order of first record.
+        public var processes: [ProcessNode] = []
+
+        /// PID 1 was running when the trace started (its first command is from a snapshot).
+        public var runningAtTraceStart: Bool { execChain.first?.runningAtStart == true }
+
+        /// From start to end in boot-time ns, when both are in the file.
+        public var lifetimeNs: Int? {
+            guard !runningAtTraceStart, let from = start?.tsNs, let to = end?.tsNs else { return nil }
+            let (ns, overflow) = to.subtractingReportingOverflow(from)
+            return overflow || ns < 0 ? nil : ns
+        }
+    }
+
+    public struct ExecStep: Sendable, Equatable {
+        public var stamp: Stamp
+        public var argv: [String]
+        /// From a `snapshot` record: the command PID 1 was running when the trace started.
+        public var runningAtStart: Bool
+    }
+
+    public enum Ending: Sendable, Equatable {
+        case exited(code: Int)
+        /// Died by a signal; `sender` from the last `signal` record to PID 1 with that number.
+        case killed(signal: Int, name: String, coreDumped: Bool, sender: Signal.Sender?)
+        /// An `oom_kill` record names PID 1.
+        case oomKilled(memcgID: Int?)
+    }
+
+    public struct OOMKill: Sendable, Equatable {
+        public var process: ProcessRef
+        public var stamp: Stamp
+        public var memcgID: Int?
+    }
+
+    /// One process (one host PID from fork or first sight to exit) in the tree.
+    public struct ProcessNode: Sendable, Equatable {
+        public var process: ProcessRef
+        public var hostPPID: Int?
+        /// Index of the parent in `Generation.processes`; nil for a root.
+        public var parent: Int?
+        /// The command lines it ran: argv at trace start (snapshot), then each exec.
+        public var commands: [[String]] = []
+        public var exit: ExitOutcome?
+        public var neverReaped = false
+    }
+}

@@ -1,0 +1,120 @@
+/// A generation while its records are read: the public `TraceReport.Generation` plus what is
+/// needed to finish it (current node per host PID, pending zombies, PID 1's end).
+struct GenerationState {
+    var generation = TraceReport.Generation()
+    var seen: Set<Int> = []
+    private var currentNode: [Int: Int] = [:]
+    private var lastExited: [Int: Int] = [:]
+    /// host PID → the zombie record and the node of the exited process.
+    private var pendingZombies: [Int: (zombie: TraceReport.Zombie, node: Int?)] = [:]
+    private var zombieOrder: [Int] = []
+    private var initExit: TraceReport.ExitOutcome?
+    private var containerExit: TraceReport.ExitOutcome?
+    private var initOOM: TraceReport.OOMKill?
+
+    /// Takes `p` (a record with `ns_pid` 1) as PID 1 unless one is known already.
+    mutating func claimInit(_ p: RecordedProcess) {
+        guard generation.initHostPID == nil, generation.pidns == nil || generation.pidns == p.pidns else { return }
+        generation.initHostPID = p.hostPID
+        generation.pidns = p.pidns
+    }
+
+    private func isInit(_ p: RecordedProcess) -> Bool { generation.initHostPID == p.hostPID }
+
+    mutating func fork(_ p: RecordedProcess, _ stamp: TraceReport.Stamp) {
+        _ = newNode(p)
+        if isInit(p) { generation.start = generation.start ?? stamp }
+    }
+
+    mutating func exec(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ argv: [String]) {
+        let index = node(p)
+        generation.processes[index].commands.append(argv)
+        if isInit(p) { generation.execChain.append(TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: false)) }
+    }
+
+    mutating func snapshot(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ argv: [String]) {
+        let index = node(p)
+        generation.processes[index].commands.append(argv)
+        if isInit(p) {
+            generation.execChain.append(TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: true))
+            generation.start = generation.start ?? stamp
+        }
+    }
+
+    mutating func exit(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ outcome: TraceReport.ExitOutcome?) {
+        let index = node(p)
+        generation.processes[index].exit = outcome
+        currentNode[p.hostPID] = nil // a later record with this host PID is a new process
+        lastExited[p.hostPID] = index
+        if isInit(p) {
+            initExit = outcome
+            generation.end = stamp
+        }
+    }
+
+    mutating func containerExit(_ stamp: TraceReport.Stamp, _ outcome: TraceReport.ExitOutcome?) {
+        containerExit = outcome
+        generation.end = generation.end ?? stamp
+    }
+
+    mutating func signal(_ p: RecordedProcess, _ signal: TraceReport.Signal) {
+        if isInit(p) { generation.signalsToInit.append(signal) }
+    }
+
+    mutating func oomKill(_ kill: TraceReport.OOMKill) {
+        generation.oomKills.append(kill)
+        if generation.initHostPID == kill.process.hostPID { initOOM = kill }
+    }
+
+    mutating func zombie(_ z: TraceReport.Zombie) {
+        let pid = z.process.hostPID
+        if pendingZombies.updateValue((z, lastExited[pid]), forKey: pid) == nil { zombieOrder.append(pid) }
+    }
+
+    mutating func reap(_ z: TraceReport.Zombie, lateAfterNs: Int) {
+        pendingZombies[z.process.hostPID] = nil
+        if let ns = z.zombieNs, ns > lateAfterNs { generation.reapedLate.append(z) }
+    }
+
+    /// The node of the live process with this host PID, made on first sight.
+    private mutating func node(_ p: RecordedProcess) -> Int {
+        if let index = currentNode[p.hostPID] {
+            if generation.processes[index].process.nsPID == nil { generation.processes[index].process.nsPID = p.nsPID }
+            generation.processes[index].process.comm = p.comm ?? generation.processes[index].process.comm
+            return index
+        }
+        return newNode(p)
+    }
+
+    private mutating func newNode(_ p: RecordedProcess) -> Int {
+        generation.processes.append(TraceReport.ProcessNode(process: p.ref, hostPPID: p.hostPPID))
+        currentNode[p.hostPID] = generation.processes.count - 1
+        return generation.processes.count - 1
+    }
+
+    consuming func finish() -> TraceReport.Generation {
+        generation.processesSeen = seen.count
+        var listed: Set<Int> = []
+        for pid in zombieOrder where listed.insert(pid).inserted {
+            guard let (zombie, node) = pendingZombies[pid] else { continue }
+            generation.neverReaped.append(zombie)
+            if let node { generation.processes[node].neverReaped = true }
+        }
+        ProcessParents.link(&generation.processes)
+        generation.ending = ending()
+        return generation
+    }
+
+    private func ending() -> TraceReport.Ending? {
+        if let initOOM { return .oomKilled(memcgID: initOOM.memcgID) }
+        switch initExit ?? containerExit {
+        case let .code(code)?:
+            return .exited(code: code)
+        case let .signal(number, name, core)?:
+            let sender = generation.signalsToInit.last { $0.number == number }?.sender
+            return .killed(signal: number, name: name, coreDumped: core, sender: sender)
+        case nil:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// Pieces of text shared by the summary and the tree. Everything that comes from
+/// the file is made terminal-safe: control characters become '?'.
+enum ReportFormat {
+    static func printable(_ text: String) -> String {
+        let isControl = { (s: Unicode.Scalar) in s.value < 0x20 || (0x7f..<0xa0).contains(s.value) }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "?" : $0 }))
+    }
+
+    /// An argv as a command line; an empty one (execve with no arguments) as "[comm]".
+    static func command(_ argv: [String], comm: String?) -> String {
+        argv.isEmpty ? "[\(printable(comm ?? "?"))]" : argv.map(printable).joined(separator: " ")
+    }
+
+    /// "host 4250/ns 3 (sleep)".
+    static func process(_ p: TraceReport.ProcessRef) -> String {
+        var text = "host \(p.hostPID)"
+        if let ns = p.nsPID { text += "/ns \(ns)" }
+        if let comm = p.comm { text += " (\(printable(comm)))" }
+        return text
+    }
+
+    /// Nanoseconds as seconds with one decimal: "7.5 s".
+    static func duration(_ ns: Int) -> String {
+        let tenths = ns.magnitude / 100_000_000
+        return (ns < 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10) s"
+    }
+
+    static func exit(_ outcome: TraceReport.ExitOutcome) -> String {
+        switch outcome {
+        case let .code(code): "exit \(code)"
+        case let .signal(_, name, core): printable(name) + (core ? ", core dumped" : "")
+        }
+    }
+
+    static func ending(_ ending: TraceReport.Ending?, complete: Bool) -> String {
+        switch ending {
+        case let .exited(code)?:
+            return "exit \(code)"
+        case let .killed(_, name, core, sender)?:
+            return "killed by \(printable(name))" + (sender.map { " from " + Self.sender($0) } ?? " (sender not recorded)")
+                + (core ? ", core dumped" : "")
+        case let .oomKilled(memcg)?:
+            return "killed by the OOM killer" + (memcg.map { " (memory cgroup \($0))" } ?? "")
+        case nil:
+            return complete ? "still running when the trace stopped" : "no end recorded (the file was cut short)"
+        }
+    }
+
+    /// "host PID 77 (dockerd)", "host PID 90/ns 4 (sh) in web".
+    static func sender(_ s: TraceReport.Signal.Sender) -> String {
+        var text = s.hostPID.map { "host PID \($0)" } ?? "an unknown process"
+        if let ns = s.nsPID { text += "/ns \(ns)" }
+        if let comm = s.comm { text += " (\(printable(comm)))" }
+        if let container = s.containerName { text += " in \(printable(container))" }
+        return text
+    }
+
+    static func title(_ g: TraceReport.Generation) -> String {
+        if let c = g.container { return "generation \(c.generation)" }
+        return "PID namespace " + (g.pidns.map(String.init) ?? "unknown")
+    }
+
+    static func containerName(_ id: String, _ name: String?) -> String {
+        name.map { "\(printable($0)) (\(printable(String(id.prefix(12)))))" } ?? printable(String(id.prefix(12)))
+    }
+}

@@ -1,0 +1,96 @@
+/// The fields of one recorded line that the offline readers use (DESIGN.md §3 and
+/// the PID 1 forensics records of issue 4). Decoding is tolerant: unknown events
+/// and unknown fields are ignored, and every field that an earlier contract version
+/// lacked is optional. Only a line that cannot be told apart from garbage (no
+/// `event`, a process record without `host_pid`) is malformed.
+enum ReportRecord {
+    case start(TraceReport.Stamp, hostname: String?, version: String?)
+    case stop(TraceReport.Stamp, lost: Int?, reason: String?)
+    case lost(count: Int)
+    case fork(TraceReport.Stamp, RecordedProcess)
+    case exec(TraceReport.Stamp, RecordedProcess, argv: [String])
+    case exit(TraceReport.Stamp, RecordedProcess, TraceReport.ExitOutcome?)
+    case snapshot(TraceReport.Stamp, RecordedProcess, argv: [String])
+    case containerStart(TraceReport.Stamp, RecordedProcess)
+    case containerExit(TraceReport.Stamp, RecordedProcess, TraceReport.ExitOutcome?)
+    case signal(RecordedProcess, TraceReport.Signal)
+    case oomKill(TraceReport.Stamp, RecordedProcess, memcgID: Int?)
+    case reap(RecordedProcess, TraceReport.Zombie)
+    case zombie(TraceReport.Stamp, RecordedProcess, zombieNs: Int?)
+
+    struct Malformed: Error {
+        var reason: String
+    }
+
+    /// nil for an event this reader does not know (a newer contract): not an error.
+    static func decode(_ json: JSONValue) throws(Malformed) -> ReportRecord? {
+        guard case .object = json else { throw Malformed(reason: "not a JSON object") }
+        guard let event = json["event"]?.string else { throw Malformed(reason: "no \"event\" field") }
+        let stamp = TraceReport.Stamp(time: json["time"]?.string, tsNs: json["ts_ns"]?.int)
+        switch event {
+        case "start":
+            return .start(stamp, hostname: json["hostname"]?.string, version: json["version"]?.string)
+        case "stop":
+            return .stop(stamp, lost: json["lost"]?.int, reason: json["reason"]?.string)
+        case "lost":
+            return .lost(count: max(0, json["count"]?.int ?? 0))
+        default:
+            break
+        }
+        guard let kind = ProcessKind(rawValue: event) else { return nil }
+        guard let process = RecordedProcess(json) else {
+            throw Malformed(reason: "\(event) record without an integer \"host_pid\"")
+        }
+        switch kind {
+        case .fork: return .fork(stamp, process)
+        case .exec: return .exec(stamp, process, argv: json["argv"]?.strings ?? [])
+        case .exit: return .exit(stamp, process, TraceReport.ExitOutcome(json))
+        case .snapshot: return .snapshot(stamp, process, argv: json["argv"]?.strings ?? [])
+        case .containerStart: return .containerStart(stamp, process)
+        case .containerExit: return .containerExit(stamp, process, TraceReport.ExitOutcome(json))
+        case .signal: return .signal(process, TraceReport.Signal(json, stamp: stamp))
+        case .oomKill: return .oomKill(stamp, process, memcgID: json["memcg_id"]?.int)
+        case .reap: return .reap(process, TraceReport.Zombie(json, process: process, stamp: stamp))
+        case .zombie: return .zombie(stamp, process, zombieNs: json["zombie_ns"]?.int)
+        }
+    }
+
+    private enum ProcessKind: String {
+        case fork, exec, exit, snapshot, signal, reap, zombie
+        case containerStart = "container_start"
+        case containerExit = "container_exit"
+        case oomKill = "oom_kill"
+    }
+}
+
+/// The process a record is about (for `container_*`, the container's PID 1).
+struct RecordedProcess {
+    var hostPID: Int
+    var hostPPID: Int?
+    var nsPID: Int?
+    var pidns: Int?
+    var comm: String?
+    var isThread: Bool
+    var container: RecordedContainer?
+
+    init?(_ json: JSONValue) {
+        guard let hostPID = json["host_pid"]?.int else { return nil }
+        self.hostPID = hostPID
+        hostPPID = json["host_ppid"]?.int
+        nsPID = json["ns_pid"]?.int
+        pidns = json["pidns"]?.int
+        comm = json["comm"]?.string
+        isThread = json["thread"]?.bool ?? false
+        container = json["container_id"]?.string.map {
+            RecordedContainer(id: $0, name: json["container_name"]?.string, generation: json["container_generation"]?.int)
+        }
+    }
+
+    var ref: TraceReport.ProcessRef { TraceReport.ProcessRef(hostPID: hostPID, nsPID: nsPID, comm: comm) }
+}
+
+struct RecordedContainer {
+    var id: String
+    var name: String?
+    var generation: Int?
+}

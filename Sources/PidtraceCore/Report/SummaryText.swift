@@ -1,0 +1,70 @@
+extension TraceReport {
+    /// The text of `pidtrace summary`: the recording, then each container with its
+    /// generations, then the PID namespaces that belong to no container.
+    public func summaryText() -> String {
+        typealias F = ReportFormat
+        var lines: [String] = []
+        let s = stream
+        var facts = s.complete ? "complete (stop: \(F.printable(s.stopReason ?? "?")))" : "cut short (no stop record)"
+        facts += ", \(s.records) records, \(s.lost) lost"
+        if !diagnostics.isEmpty {
+            let shown = malformedLines.prefix(10).map(String.init).joined(separator: ", ")
+            facts += ", \(diagnostics.count) malformed line\(diagnostics.count == 1 ? "" : "s") (\(shown)\(diagnostics.count > 10 ? ", ..." : ""))"
+        }
+        lines.append("recording: " + facts)
+        if s.hostname != nil || s.startTime != nil {
+            lines.append("host \(F.printable(s.hostname ?? "?")), pidtrace \(F.printable(s.version ?? "?")), "
+                         + "from \(F.printable(s.startTime ?? "?")) to \(F.printable(s.stopTime ?? "?"))")
+        }
+        for c in containers {
+            lines.append("")
+            lines.append("container \(F.containerName(c.id, c.name)): \(c.generations) generation\(c.generations == 1 ? "" : "s") in the file, \(c.restarts) restart\(c.restarts == 1 ? "" : "s")")
+            for g in generations where g.container?.id == c.id { lines += generationLines(g) }
+        }
+        let namespaces = generations.filter { $0.container == nil }
+        if !namespaces.isEmpty {
+            lines.append("")
+            lines.append("PID namespaces outside containers:")
+            for g in namespaces { lines += generationLines(g) }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func generationLines(_ g: Generation) -> [String] {
+        typealias F = ReportFormat
+        var lines = ["  \(F.title(g)): PID 1 = " + (g.initHostPID.map { "host \($0)" } ?? "not seen")
+                     + (g.container != nil ? g.pidns.map { ", pidns \($0)" } ?? "" : "")]
+        let initComm = g.processes.first { $0.process.hostPID == g.initHostPID }?.process.comm
+        if !g.execChain.isEmpty {
+            lines.append("    exec: " + g.execChain.map {
+                F.command($0.argv, comm: initComm) + ($0.runningAtStart ? " (running at start)" : "")
+            }.joined(separator: " → "))
+        }
+        if g.start != nil || g.end != nil {
+            let from = F.printable(g.start?.time ?? "?") + (g.runningAtTraceStart ? " (trace start)" : "")
+            let to = F.printable(g.end?.time ?? "?") + (g.lifetimeNs.map { " (\(F.duration($0)))" } ?? "")
+            lines.append("    from \(from) to \(to)")
+        }
+        let ended = g.initHostPID == nil ? "PID 1 is not in the file" : F.ending(g.ending, complete: stream.complete)
+        lines.append("    ended: " + ended)
+        for signal in g.signalsToInit {
+            lines.append("    signal to PID 1: \(F.printable(signal.name))"
+                         + (signal.sender.map { " from " + F.sender($0) } ?? "")
+                         + (signal.result.map { ", \(F.printable($0))" } ?? "")
+                         + (signal.stamp.time.map { " at \(F.printable($0))" } ?? ""))
+        }
+        for kill in g.oomKills {
+            lines.append("    OOM kill: " + F.process(kill.process) + (kill.memcgID.map { ", memory cgroup \($0)" } ?? ""))
+        }
+        lines.append("    processes seen: \(g.processesSeen)")
+        lines.append("    zombies never reaped: " + (g.neverReaped.isEmpty ? "none" : g.neverReaped.map {
+            F.process($0.process) + ($0.zombieNs.map { ", a zombie for \(F.duration($0)) at its last record" } ?? "")
+        }.joined(separator: "; ")))
+        lines.append("    reaped late: " + (g.reapedLate.isEmpty ? "none" : g.reapedLate.map { z in
+            F.process(z.process) + (z.zombieNs.map { " after \(F.duration($0))" } ?? "")
+                + (z.reaper.map { " by " + F.process($0) } ?? "")
+                + (z.reparentedToNsInit ? " (reparented to PID 1)" : "")
+        }.joined(separator: "; ")))
+        return lines
+    }
+}
