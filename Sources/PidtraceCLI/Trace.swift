@@ -77,6 +77,9 @@ struct Trace: ParsableCommand {
     @Option(help: ArgumentHelp("Record at most N arguments of each exec.", valueName: "N"))
     var maxArgs: Int = Argv.defaultMaxArgs
 
+    @Flag(help: "At the end, print the same report as `pidtrace summary` on standard error.")
+    var summary = false
+
     @Flag(help: "Show libbpf's own messages.")
     var verbose = false
 
@@ -118,6 +121,7 @@ struct Trace: ParsableCommand {
         o.tracer.threads = threads
         o.tracer.allSignals = signals == "all"
         o.zombieAfterSeconds = zombieAfter
+        o.summary = summary
         o.tracer.ringBytes = (try? CLIValues.ringBytes(ringSize)) ?? 8 << 20
         for p in pid {
             guard let inode = proc.namespaceInode(pid: p) else { throw .noSuchProcess(p) }

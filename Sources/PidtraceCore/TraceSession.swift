@@ -22,6 +22,8 @@ public struct TraceOptions: Sendable {
     public var waitForContainers = false
     /// An exited process not reaped for this long gets a `zombie` record.
     public var zombieAfterSeconds: Double = 5
+    /// Print the `pidtrace summary` report on stderr at the end.
+    public var summary = false
 
     public init() {}
 }
@@ -37,6 +39,7 @@ public final class TraceSession {
     private let correlator: Correlator
     private let follower: ContainerFollower?
     private let sinks: [RecordSink]
+    private let summarySink: SummarySink?
     private var written: UInt64 = 0
     private var lostReported: UInt64 = 0
     private var lastLostCheckNs: UInt64 = 0
@@ -71,6 +74,9 @@ public final class TraceSession {
         } else if !options.quiet {
             sinks.append(TableSink(output: .standardOutput(), clock: clock, showContainer: follower != nil))
         }
+        summarySink = options.summary
+            ? SummarySink(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9)) : nil
+        if let summarySink { sinks.append(summarySink) }
         self.sinks = sinks
         correlator = Correlator(argvLimits: options.argvLimits, containers: follower?.tracker,
                                 kinds: options.tracer.kinds,
@@ -128,6 +134,7 @@ public final class TraceSession {
         for sink in sinks {
             do { try sink.sync() } catch { noteOutputFailure(error) }
         }
+        if let summarySink { warnText(summarySink.report().summaryText()) }
         if let failure { throw failure }
         return stop
     }
@@ -202,6 +209,11 @@ private final class TracerBox {
 public let pidtraceVersion = "0.1.0"
 
 func warn(_ message: String) {
-    let line = Array("pidtrace: warning: \(message)\n".utf8)
-    _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    warnText("pidtrace: warning: \(message)\n")
+}
+
+/// Text to standard error, straight to the descriptor.
+func warnText(_ text: String) {
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

@@ -15,6 +15,11 @@ struct ForensicsTests {
         let end = try #require(records.first { $0.event == "container_exit" })
         #expect(end.int("exit_code") == 3 && end["signal"] == nil)
         #expect(end.int("host_pid") == records.first { $0.event == "container_start" }?.int("host_pid"))
+        try tracer.stop()
+        let summary = try runPidtrace(["summary", tracer.outputPath])
+        #expect(summary.status == 0)
+        #expect(summary.stdout.contains("ended: exit 3"), "\(summary.stdout)")
+        #expect(!summary.stdout.contains("ended: killed"))
     }
 
     @Test func killFromTheHostNamesTheSender() throws {
@@ -33,6 +38,10 @@ struct ForensicsTests {
         #expect(sender["comm"] as? String == "kill")
         #expect(sender["ns_pid"] == nil, "the sender lives outside the container")
         #expect(signal["result"] as? String == "delivered")
+        try tracer.waitFor("container_exit") { $0.contains { $0.event == "container_exit" } }
+        try tracer.stop()
+        let summary = try runPidtrace(["summary", tracer.outputPath])
+        #expect(summary.stdout.contains("ended: killed by SIGKILL from host PID \(killer.pid) (kill)"), "\(summary.stdout)")
     }
 
     @Test func dockerKillIsSentByTheRuntime() throws {
@@ -90,6 +99,9 @@ struct ForensicsTests {
         let state = try String(contentsOfFile: "/proc/\(hostPID)/stat", encoding: .utf8)
         #expect(state.contains(") Z "), "the kernel agrees it is a zombie")
         #expect(!records.contains { $0.event == "reap" && $0.int("host_pid") == hostPID })
+        try tracer.stop()
+        let summary = try runPidtrace(["summary", tracer.outputPath])
+        #expect(summary.stdout.contains("zombies never reaped: host \(hostPID)/"), "\(summary.stdout)")
     }
 
     @Test func reapingInitReapsOrphansQuickly() throws {
@@ -104,5 +116,15 @@ struct ForensicsTests {
         #expect((reap.int("zombie_ns") ?? .max) < 500_000_000, "reaped within half a second")
         usleep(1_200_000)
         #expect(!tracer.records().contains { $0.event == "zombie" })
+        try tracer.stop()
+        let summary = try runPidtrace(["summary", tracer.outputPath])
+        #expect(summary.stdout.contains("zombies never reaped: none"), "\(summary.stdout)")
+    }
+
+    @Test func liveSummaryOnStandardError() throws {
+        let web = try DockerContainer(["sh", "-c", "sleep 0.5; exit 3"])
+        let r = try runPidtrace(["--container", web.name, "--quiet", "--json", "--summary", "--duration", "2"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("container \(web.name)") && r.stderr.contains("ended: exit 3"), "\(r.stderr)")
     }
 }
