@@ -8,15 +8,18 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CLibbpf", path: "Sources/CLibbpf"),
         // The event ABI shared with bpf/, and the embedded BPF object (skeleton made by `make`).
         .target(name: "CPidtrace", dependencies: ["CLibbpf"]),
-        .target(name: "PidtraceCore", dependencies: ["CPidtrace", "CLibbpf"]),
+        .target(name: "PidtraceCore", dependencies: [
+            "CPidtrace", "CLibbpf", .product(name: "Logging", package: "swift-log"),
+        ]),
         // Commands and their validation; a library so unit tests can reach them.
         .target(name: "PidtraceCLI", dependencies: [
-            "PidtraceCore",
+            "PidtraceCore", .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pidtrace", dependencies: ["PidtraceCLI"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import Logging
 import PidtraceCore
 
 struct Trace: ParsableCommand {
@@ -80,6 +81,11 @@ struct Trace: ParsableCommand {
     @Flag(help: "At the end, print the same report as `pidtrace summary` on standard error.")
     var summary = false
 
+    @Option(help: ArgumentHelp(
+        "Diagnostics on stderr from this level up: trace, debug, info, notice, warning, error, critical.",
+        valueName: "LEVEL"))
+    var logLevel: String = "warning"
+
     @Flag(help: "Show libbpf's own messages.")
     var verbose = false
 
@@ -91,6 +97,9 @@ struct Trace: ParsableCommand {
         _ = try CLIValues.ringBytes(ringSize)
         if let duration, !(duration > 0 && duration <= 365 * 86400) {
             throw ValidationError("--duration must be a number of seconds above 0")
+        }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level: unknown level '\(logLevel)' (trace, debug, info, notice, warning, error, critical)")
         }
         if signals != "default" && signals != "all" { throw ValidationError("--signals is 'default' or 'all'") }
         if !(zombieAfter > 0 && zombieAfter <= 86400) {
@@ -122,6 +131,8 @@ struct Trace: ParsableCommand {
         o.tracer.allSignals = signals == "all"
         o.zombieAfterSeconds = zombieAfter
         o.summary = summary
+        // Not over a table or over NDJSON on the same terminal.
+        o.liveStatus = (quiet || json) && isatty(STDERR_FILENO) == 1 && !(json && isatty(STDOUT_FILENO) == 1)
         o.tracer.ringBytes = (try? CLIValues.ringBytes(ringSize)) ?? 8 << 20
         for p in pid {
             guard let inode = proc.namespaceInode(pid: p) else { throw .noSuchProcess(p) }
@@ -146,6 +157,7 @@ struct Trace: ParsableCommand {
     }
 
     func run() throws {
+        Log.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .warning)
         StopRequest.installSignalHandlers()
         do {
             let session = try TraceSession(options: try options())

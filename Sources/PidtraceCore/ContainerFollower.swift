@@ -39,7 +39,9 @@ public final class ContainerFollower {
             guard event.kind == "start", ids.contains(event.id) else { return }
             started.ids.withLock { $0.append(event.id) }
         }, onEnd: { error in
-            if let error { warn("container events stream ended (\(error)); already followed namespaces are still traced") }
+            if let error {
+                Log.logger.warning("container events stream ended (\(error)); already followed namespaces are still traced")
+            }
         })
     }
 

@@ -47,6 +47,9 @@ public final class ContainerTracker {
     }
 
     public var isEmpty: Bool { followed.isEmpty }
+    public var followedCount: Int { followed.count }
+    /// Generations begun during this trace, over all followed containers.
+    public var generationCount: Int { followed.values.reduce(0) { $0 + $1.generations } }
     public var liveProcessCount: Int { processes.count }
 
     /// Follows a container; a running one starts its first generation now, with
@@ -132,6 +135,7 @@ public final class ContainerTracker {
             if namespaces[inode] != nil {
                 foreign.insert(inode)
                 unwatch(inode)
+                Log.logger.debug("PID namespace inode reused by an unfollowed namespace", metadata: ["pidns": "\(inode)"])
             } else {
                 return .keep(nil) // inside a --pid/--pidns filter: kept, no container
             }
@@ -148,6 +152,10 @@ public final class ContainerTracker {
         namespaces[inode] = Generation(attribution: attribution, initHostPID: initHostPID)
         foreign.remove(inode)
         watch(inode)
+        Log.logger.info("following a new generation", metadata: [
+            "container": "\(entry.name)", "generation": "\(entry.generations)", "pidns": "\(inode)",
+            "host_pid": "\(initHostPID)",
+        ])
         emit(.containerStart(ContainerLifecycle(
             tsNs: tsNs, container: attribution, initHostPID: initHostPID, pidns: inode,
             startedAt: startedAt)))

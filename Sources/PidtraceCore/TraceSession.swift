@@ -24,6 +24,9 @@ public struct TraceOptions: Sendable {
     public var zombieAfterSeconds: Double = 5
     /// Print the `pidtrace summary` report on stderr at the end.
     public var summary = false
+    /// An updating status line on stderr (the CLI turns it on when stderr is a
+    /// terminal and no table is shown).
+    public var liveStatus = false
 
     public init() {}
 }
@@ -58,7 +61,7 @@ public final class TraceSession {
                     refs: options.containers, dockerHost: options.dockerHost,
                     waitForStart: options.waitForContainers, proc: proc,
                     watch: { inode in
-                        do { try tracerBox.tracer?.watch(pidNamespace: inode) } catch { warn("\(error)") }
+                        do { try tracerBox.tracer?.watch(pidNamespace: inode) } catch { Log.logger.warning("\(error)") }
                     },
                     unwatch: { tracerBox.tracer?.unwatch(pidNamespace: $0) })
             } catch { throw .container(error) }
@@ -108,22 +111,27 @@ public final class TraceSession {
     /// Traces until a signal, `--duration`, or a closed output; returns the totals.
     public func run() throws(TraceError) -> StopInfo {
         do { try tracer.attach() } catch { throw .bpf(error) }
+        Log.logger.info("attached", metadata: ["ring_bytes": "\(options.tracer.ringBytes)"])
         // `start` only once attached, so a script can wait for it.
         emit(.start(startInfo()))
         follower?.start(tsNs: BootClock.nowBootNs(), emit: emit)
         flushSinks()
         if options.pauseConsumerMs > 0 { usleep(UInt32(options.pauseConsumerMs) * 1000) }
         let deadline = options.durationSeconds.map { BootClock.nowBootNs() + UInt64($0 * 1e9) }
+        let status = options.liveStatus ? StatusLine(nowNs: BootClock.nowBootNs()) : nil
 
         while StopRequest.reason == .none {
             do { try reader.poll(timeoutMs: 100) } catch { fail(.bpf(error)) }
             follower?.drainStarts(tsNs: BootClock.nowBootNs(), emit: emit)
             correlator.tick(nowNs: BootClock.nowBootNs(), emit: emit)
+            status?.update(nowNs: BootClock.nowBootNs(), events: written, lost: lostReported,
+                           containers: follower?.tracker)
             reportLost(force: false)
             flushSinks()
             if let deadline, BootClock.nowBootNs() >= deadline { StopRequest.request(.duration) }
         }
 
+        status?.clear()
         // Stop new events, then hand over everything the kernel already queued.
         tracer.detach()
         do { try reader.drain() } catch { fail(.bpf(error)) }
@@ -142,7 +150,7 @@ public final class TraceSession {
     private func handle(_ raw: UnsafeRawBufferPointer) {
         let event: ProcessEvent
         do { event = try ProcessEvent(record: raw) } catch {
-            warn("skipping a malformed event: \(error)")
+            Log.logger.warning("skipping a malformed event: \(error)")
             return
         }
         if correlator.process(event, emit: emit) { written += 1 }
@@ -167,6 +175,7 @@ public final class TraceSession {
         let total = tracer.lostTotal()
         guard total > lostReported else { return }
         emit(.lost(LostInfo(tsNs: now, count: total - lostReported)))
+        Log.logger.notice("the kernel could not hand over \(total - lostReported) events (ring full)")
         lostReported = total
     }
 
@@ -207,10 +216,6 @@ private final class TracerBox {
 }
 
 public let pidtraceVersion = "0.1.0"
-
-func warn(_ message: String) {
-    warnText("pidtrace: warning: \(message)\n")
-}
 
 /// Text to standard error, straight to the descriptor.
 func warnText(_ text: String) {

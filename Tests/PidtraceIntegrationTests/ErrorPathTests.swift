@@ -81,12 +81,21 @@ struct ErrorPathTests {
 
     @Test(arguments: [
         ["--events", "fork,bogus"], ["--ring-size", "3"], ["--duration", "-1"], ["--max-args", "0"],
-        ["--pid", "0"], ["--append"], ["--quiet"], ["--duration", "abc"],
+        ["--pid", "0"], ["--append"], ["--quiet"], ["--duration", "abc"], ["--log-level", "loud"],
+        ["--signals", "some"], ["--zombie-after", "0"], ["--wait"], ["--container", ""],
     ])
     func badArgumentsAreUsageErrors(arguments: [String]) throws {
         let r = try runPidtrace(arguments)
         #expect(r.status == 64, "\(arguments): \(r.stderr)")
         #expect(r.stderr.contains("Error:") && r.stderr.contains("Usage:"))
+    }
+
+    @Test func logLevelControlsDiagnostics() throws {
+        let output = dir + "log.ndjson"
+        let info = try runPidtrace(["-o", output, "--quiet", "--duration", "0.3", "--log-level", "info"])
+        #expect(info.stderr.contains("pidtrace: info: attached"))
+        let quiet = try runPidtrace(["-o", output, "--force", "--quiet", "--duration", "0.3"])
+        #expect(!quiet.stderr.contains("info:"))
     }
 
     @Test func closedPipeEndsQuietly() throws {
