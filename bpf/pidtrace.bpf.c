@@ -206,7 +206,9 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	fill_process(e, child);
 	e->kind = PT_EVENT_FORK;
 	e->flags = flags;
-	bpf_ringbuf_submit(e, submit_flags());
+	/* User space must see a new namespace before its init execs, to follow it:
+	 * wake it now rather than when the batch is full. */
+	bpf_ringbuf_submit(e, (flags & PT_FLAG_NEW_PIDNS) ? BPF_RB_FORCE_WAKEUP : submit_flags());
 	return 0;
 }
 

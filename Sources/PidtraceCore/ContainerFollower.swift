@@ -8,6 +8,8 @@ public final class ContainerFollower {
     public let tracker: ContainerTracker
     private let resolver: ContainerResolver
     private let initial: [ContainerInfo]
+    /// With --wait: names that no container has yet. Followed once one appears.
+    private let awaitedNames: Set<String>
     private let started = StartInbox()
     private var stream: DockerEventStream?
 
@@ -16,12 +18,28 @@ public final class ContainerFollower {
                 watch: @escaping (UInt32) -> Void, unwatch: @escaping (UInt32) -> Void) throws(ContainerError) {
         resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
         var infos: [ContainerInfo] = []
+        var awaited: Set<String> = []
         for ref in refs {
-            let info = try resolver.resolve(ref, requireRunning: !waitForStart)
-            if !infos.contains(where: { $0.id == info.id }) { infos.append(info) }
+            do {
+                let info = try resolver.resolve(ref, requireRunning: !waitForStart)
+                if !infos.contains(where: { $0.id == info.id }) { infos.append(info) }
+            } catch .unknownContainer where waitForStart && !CgroupResolver.looksLikeID(ref) {
+                awaited.insert(ref) // a container yet to be created, by name
+            }
         }
         initial = infos
+        awaitedNames = awaited
         tracker = ContainerTracker(proc: proc, watch: watch, unwatch: unwatch)
+        if !awaited.isEmpty {
+            // A new namespace whose container we do not know yet: ask the runtime for
+            // its name (rare, and only while a name is awaited).
+            let api = resolver.api
+            tracker.nameOfUnfollowed = { id in
+                guard let found = (try? api.inspect(id: id)) ?? nil, let name = found.name,
+                      awaited.contains(name) else { return nil }
+                return name
+            }
+        }
     }
 
     /// PID namespaces to watch from the first event on.
@@ -32,12 +50,18 @@ public final class ContainerFollower {
     public func start(tsNs: UInt64, emit: (TraceRecord) -> Void) {
         for info in initial { tracker.follow(info, tsNs: tsNs, emit: emit) }
         // Without the API (found by the cgroup scan) the kernel side alone sees restarts.
-        guard initial.contains(where: { $0.source == .dockerAPI }) else { return }
-        let ids = Set(initial.map(\.id))
+        guard !awaitedNames.isEmpty || initial.contains(where: { $0.source == .dockerAPI }) else { return }
+        let ids = Set(initial.map(\.id)), names = awaitedNames
         let started = self.started
         stream = resolver.api.api.events(onEvent: { event in
-            guard event.kind == "start", ids.contains(event.id) else { return }
-            started.ids.withLock { $0.append(event.id) }
+            let awaited = event.name.map(names.contains) == true
+            // `create` comes before the runtime makes the namespace: knowing the ID
+            // by then lets the kernel side claim it before its init execs.
+            if event.kind == "create" && awaited {
+                started.created.withLock { $0.append((event.id, event.name ?? event.id)) }
+            } else if event.kind == "start" && (ids.contains(event.id) || awaited) {
+                started.ids.withLock { $0.append(event.id) }
+            }
         }, onEnd: { error in
             if let error {
                 Log.logger.warning("container events stream ended (\(error)); already followed namespaces are still traced")
@@ -48,6 +72,11 @@ public final class ContainerFollower {
     /// Starts the runtime reported that the kernel side has not shown us yet (for
     /// example when the new PID 1's cgroup could not be read in time).
     public func drainStarts(tsNs: UInt64, emit: (TraceRecord) -> Void) {
+        let created = started.created.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        for (id, name) in created { tracker.follow(id: id, name: name) }
         let ids = started.ids.withLock { pending in
             defer { pending.removeAll() }
             return pending
@@ -61,7 +90,9 @@ public final class ContainerFollower {
     deinit { stream?.stop(wait: false) }
 }
 
-/// Container IDs the runtime reported started, from the events thread to the reader.
+/// Containers the runtime reported created or started, from the events thread to
+/// the reader.
 private final class StartInbox: Sendable {
     let ids = Mutex<[String]>([])
+    let created = Mutex<[(id: String, name: String)]>([])
 }

@@ -36,6 +36,8 @@ public final class ContainerTracker {
     /// Live processes of followed containers, for nested namespaces and parents.
     private var processes: [UInt32: ContainerAttribution] = [:]
     private let proc: ProcReader
+    /// With names awaited (--wait): the name to follow an unknown container ID by, if any.
+    public var nameOfUnfollowed: ((String) -> String?)?
     private let watch: (UInt32) -> Void
     private let unwatch: (UInt32) -> Void
 
@@ -60,7 +62,13 @@ public final class ContainerTracker {
               namespaces[inode].map({ $0.ended || $0.attribution.id != info.id }) ?? true else { return }
         let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID),
                                            tsNs: tsNs, startedAt: info.startedAt, emit: emit)
-        for entry in ProcessSnapshot.processes(of: info, proc: proc) {
+        snapshot(inPIDNamespaceOf: info.hostPID, tsNs: tsNs, attribution: attribution, emit: emit)
+    }
+
+    /// `snapshot` records for the processes now in a namespace, from /proc.
+    private func snapshot(inPIDNamespaceOf hostPID: Int32, tsNs: UInt64,
+                          attribution: ContainerAttribution, emit: (TraceRecord) -> Void) {
+        for entry in ProcessSnapshot.processes(inPIDNamespaceOf: hostPID, proc: proc) {
             processes[UInt32(entry.hostPID)] = attribution
             let mntns = proc.namespaceInode(pid: entry.hostPID, kind: "mnt") ?? 0
             emit(.snapshot(SnapshotRecord(tsNs: tsNs, process: entry, mntns: mntns, container: attribution)))
@@ -68,6 +76,11 @@ public final class ContainerTracker {
     }
 
     public func isFollowing(id: String) -> Bool { followed[id] != nil }
+
+    /// Follows a container that is not running yet, from its first start.
+    public func follow(id: String, name: String) {
+        if followed[id] == nil { followed[id] = (name, 0) }
+    }
 
     /// The live generation running in a PID namespace, if any.
     public func container(ofPIDNamespace inode: UInt32) -> ContainerAttribution? {
@@ -126,9 +139,17 @@ public final class ContainerTracker {
         }
         // A (re)start of a followed container?
         if let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup"),
-           let id = CgroupResolver.containerID(inCgroupFile: text), followed[id] != nil {
-            return .keep(startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
-                                         tsNs: event.tsNs, startedAt: nil, emit: emit))
+           let id = CgroupResolver.containerID(inCgroupFile: text) {
+            if followed[id] == nil, let name = nameOfUnfollowed?(id) { followed[id] = (name, 0) }
+            if followed[id] != nil {
+                let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
+                                                  tsNs: event.tsNs, startedAt: nil, emit: emit)
+                // What ran before the kernel filter knew the namespace (normally
+                // nothing but the init itself, still in the runtime's code).
+                snapshot(inPIDNamespaceOf: Int32(event.hostPID), tsNs: BootClock.nowBootNs(),
+                         attribution: attribution, emit: emit)
+                return .keep(attribution)
+            }
         }
         // Not ours. If its inode is one we watch (reused), stop following it.
         if !event.isUnwatched {

@@ -134,6 +134,19 @@ struct ContainerTraceTests {
         #expect(start.int("host_pid") == pid && start.int("container_generation") == 1)
     }
 
+    @Test func waitsForAContainerThatDoesNotExistYet() throws {
+        let name = "pidtrace-test-new-\(uniqueSleep())"
+        defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
+        let tracer = try TracerRun(["--container", name, "--wait"])
+        try DockerFixture.docker(["run", "-d", "--name", name, DockerFixture.image] + Self.busyInit)
+        let pid = Int(try DockerFixture.dockerOutput(["inspect", "-f", "{{.State.Pid}}", name])) ?? 0
+        let records = try tracer.waitFor("PID 1's exec", timeout: 15) { records in
+            records.contains { $0.event == "exec" && $0.int("host_pid") == pid && $0.strings("argv") == Self.busyInit }
+        }
+        #expect(records.first { $0.event == "container_start" }?.int("host_pid") == pid)
+        #expect(records.first { $0.event == "container_start" }?["container_name"] as? String == name)
+    }
+
     @Test func unknownContainerListsTheRunningOnes() throws {
         let web = try DockerContainer(["sleep", "3000"])
         let r = try runPidtrace(["--container", "no-such-container-\(uniqueSleep())", "--duration", "1"])
