@@ -208,12 +208,24 @@ public struct JSONBuffer: ~Copyable {
         let start = base + count
         var p = start + width
         var v = value
-        repeat {
-            p -= 1
-            let q = v / 10
-            p.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v &- q &* 10)
+        // Two digits per division, from a table of "00" to "99".
+        while v >= 100 {
+            let q = v / 100
+            let pair = Int(truncatingIfNeeded: v &- q &* 100) &* 2
+            p -= 2
+            p[0] = Self.digitPairs[pair]
+            p[1] = Self.digitPairs[pair + 1]
             v = q
-        } while v > 0
+        }
+        if v >= 10 {
+            let pair = Int(truncatingIfNeeded: v) &* 2
+            p -= 2
+            p[0] = Self.digitPairs[pair]
+            p[1] = Self.digitPairs[pair + 1]
+        } else {
+            p -= 1
+            p.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v)
+        }
         while p > start {
             p -= 1
             p.pointee = UInt8(ascii: "0")
@@ -278,6 +290,10 @@ public struct JSONBuffer: ~Copyable {
             }
         }
         put(UInt8(ascii: "\""))
+    }
+
+    private static let digitPairs: [UInt8] = (0..<100).flatMap { n in
+        [UInt8(ascii: "0") + UInt8(n / 10), UInt8(ascii: "0") + UInt8(n % 10)]
     }
 
     @inline(__always)
