@@ -65,6 +65,17 @@ static __always_inline void count_lost(void)
 		*n += 1; /* per-CPU slot: no other writer */
 }
 
+/* A zeroed record of @type in the ring, or NULL (counted as lost) when it is full. */
+#define reserve_event(type)                                                  \
+	({                                                                   \
+		type *__e = bpf_ringbuf_reserve(&events, sizeof(type), 0);   \
+		if (__e)                                                     \
+			__builtin_memset(__e, 0, sizeof(type));              \
+		else                                                         \
+			count_lost();                                        \
+		__e;                                                         \
+	})
+
 static __always_inline __u64 submit_flags(void)
 {
 	if (!wakeup_bytes)
@@ -197,12 +208,9 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 			return 0;
 		flags |= PT_FLAG_UNWATCHED;
 	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
+	e = reserve_event(struct pt_event);
+	if (!e)
 		return 0;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
 	fill_process(e, child);
 	e->kind = PT_EVENT_FORK;
 	e->flags = flags;
@@ -254,12 +262,9 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 
 	if (!kind_wanted(PT_EVENT_EXIT) || (!process_gone && !trace_threads) || !is_watched(task))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
+	e = reserve_event(struct pt_event);
+	if (!e)
 		return 0;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
 	fill_process(e, task);
 	e->kind = PT_EVENT_EXIT;
 	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
@@ -293,12 +298,9 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 		return 0;
 	if (!is_watched(task))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
+	e = reserve_event(struct pt_signal_event);
+	if (!e)
 		return 0;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
 	fill_process(&e->base, task);
 	e->base.kind = PT_EVENT_SIGNAL;
 	e->signal = sig;
@@ -318,12 +320,9 @@ int BPF_PROG(handle_mark_victim, struct task_struct *task)
 
 	if (!kind_wanted(PT_EVENT_OOM_KILL) || !is_watched(task))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
+	e = reserve_event(struct pt_oom_event);
+	if (!e)
 		return 0;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
 	fill_process(&e->base, task);
 	e->base.kind = PT_EVENT_OOM_KILL;
 	int memcg = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
@@ -347,12 +346,9 @@ int BPF_PROG(handle_sched_process_free, struct task_struct *task)
 	if (BPF_CORE_READ(task, pid) != tgid || !bpf_map_lookup_elem(&zombies, &tgid))
 		return 0;
 	bpf_map_delete_elem(&zombies, &tgid);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
+	e = reserve_event(struct pt_reap_event);
+	if (!e)
 		return 0;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
 	e->base.kind = PT_EVENT_REAP;
 	e->base.ts_ns = bpf_ktime_get_boot_ns();
 	e->base.host_pid = tgid;

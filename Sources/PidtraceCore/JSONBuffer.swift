@@ -127,24 +127,15 @@ public struct JSONBuffer: ~Copyable {
     }
 
     public mutating func field(_ name: StaticString, integers values: some Sequence<some BinaryInteger>) {
-        key(name)
-        reserve(1)
-        put(UInt8(ascii: "["))
-        var first = true
-        for v in values {
-            if !first {
-                reserve(1)
-                put(UInt8(ascii: ","))
-            }
-            appendInteger(v)
-            first = false
-        }
-        reserve(1)
-        put(UInt8(ascii: "]"))
-        needsComma = true
+        array(name, values) { $0.appendInteger($1) }
     }
 
     public mutating func field(_ name: StaticString, strings values: some Sequence<[UInt8]>) {
+        array(name, values) { $0.appendString($1) }
+    }
+
+    private mutating func array<S: Sequence>(_ name: StaticString, _ values: S,
+                                             _ element: (inout JSONBuffer, S.Element) -> Void) {
         key(name)
         reserve(1)
         put(UInt8(ascii: "["))
@@ -154,7 +145,7 @@ public struct JSONBuffer: ~Copyable {
                 reserve(1)
                 put(UInt8(ascii: ","))
             }
-            appendString(v)
+            element(&self, v)
             first = false
         }
         reserve(1)
