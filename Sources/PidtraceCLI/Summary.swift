@@ -11,12 +11,20 @@ struct Summary: ParsableCommand {
             never reaped or reaped late, and restarts. Reads files of any contract
             version; a malformed line is reported on stderr by its number and skipped.
 
+            --html writes one self-contained page instead (inline CSS and SVG, no
+            script, nothing fetched): a timeline per container with each
+            generation's PID 1 as a bar, its exec chain, signals with their
+            senders, OOM kills and zombies, details on hover. An existing file is
+            replaced; a new one is created 0600, as argv can hold secrets.
+
             Exit status: 0 when the file had records (even with malformed lines),
-            65 when it had none, 66 when it cannot be read.
+            65 when it had none, 66 when it cannot be read, 73 when the --html
+            file cannot be created.
 
             Examples:
               pidtrace summary events.ndjson
               pidtrace summary events.ndjson --json | jq '.generations[].ended'
+              pidtrace summary events.ndjson --html report.html
               pidtrace --json --container web --duration 60 | pidtrace summary -
             """)
 
@@ -26,6 +34,10 @@ struct Summary: ParsableCommand {
     @Flag(help: "Write one JSON document instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Write an HTML timeline to this file instead of the text (- for standard output).",
+                               valueName: "FILE"))
+    var html: String?
+
     @Option(help: ArgumentHelp("Count a reap as late after this many seconds of zombie time.", valueName: "SECONDS"))
     var zombieAfter: Double = 5
 
@@ -34,11 +46,38 @@ struct Summary: ParsableCommand {
         if !(zombieAfter > 0 && zombieAfter <= 86400) {
             throw ValidationError("--zombie-after must be a number of seconds above 0 (at most a day)")
         }
+        if let html {
+            if html.isEmpty { throw ValidationError("--html needs a file name (or - for standard output)") }
+            if json { throw ValidationError("--json and --html cannot be used together") }
+            if html == file && html != "-" { throw ValidationError("--html would replace the recorded file \(file)") }
+        }
     }
 
     func run() throws {
         let report = try RecordedFile.load(file, lateReapNs: Int(zombieAfter * 1e9))
+        if let html {
+            try Self.writeHTML(Array(report.timelineHTML().utf8), to: html)
+            return
+        }
         try RecordedFile.write(json ? report.summaryJSON() : Array(report.summaryText().utf8))
+    }
+
+    /// The page replaces `path`; a file that cannot be created is 73 (EX_CANTCREAT).
+    private static func writeHTML(_ bytes: [UInt8], to path: String) throws {
+        if path == "-" { return try RecordedFile.write(bytes) }
+        let output: OutputFile
+        do {
+            output = try OutputFile(path: path, mode: .replace)
+        } catch {
+            Diagnostics.print("pidtrace: error: \(error)")
+            throw ExitCode(73) // EX_CANTCREAT
+        }
+        do {
+            try output.write(bytes)
+        } catch {
+            Diagnostics.print("pidtrace: error: \(error)")
+            throw ExitCode(74) // EX_IOERR
+        }
     }
 }
 
