@@ -78,6 +78,9 @@ struct Trace: ParsableCommand {
     @Option(help: ArgumentHelp("Record at most N arguments of each exec.", valueName: "N"))
     var maxArgs: Int = Argv.defaultMaxArgs
 
+    @Flag(help: "Record secret argv values (after --password-like options, in KEY=VALUE with PASSWORD, TOKEN, SECRET... in KEY) as ***.")
+    var redactArgs = false
+
     @Flag(help: "At the end, print the same report as `pidtrace summary` on standard error.")
     var summary = false
 
@@ -148,6 +151,8 @@ struct Trace: ParsableCommand {
         o.quiet = quiet
         o.durationSeconds = duration
         o.argvLimits.maxArgs = maxArgs
+        o.argvLimits.redact = redactArgs
+        o.outputOwner = FileOwner.sudoInvoker(environment: DockerEndpoint.processEnvironment())
         o.verbose = verbose
         o.pauseConsumerMs = pauseConsumerMs
         o.containers = containers

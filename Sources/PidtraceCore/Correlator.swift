@@ -4,9 +4,13 @@ public final class Correlator {
     public struct ArgvLimits: Sendable, Equatable {
         public var maxArgs: Int
         public var maxArgBytes: Int
-        public init(maxArgs: Int = Argv.defaultMaxArgs, maxArgBytes: Int = Argv.defaultMaxArgBytes) {
+        /// `--redact-args`: secret values become `***` (ArgvRedaction).
+        public var redact: Bool
+        public init(maxArgs: Int = Argv.defaultMaxArgs, maxArgBytes: Int = Argv.defaultMaxArgBytes,
+                    redact: Bool = false) {
             self.maxArgs = maxArgs
             self.maxArgBytes = maxArgBytes
+            self.redact = redact
         }
     }
 
@@ -47,6 +51,7 @@ public final class Correlator {
         if event.kind == .exec {
             argv = Argv(area: event.argsArea, areaTruncated: event.argsAreaTruncated,
                         maxArgs: argvLimits.maxArgs, maxArgBytes: argvLimits.maxArgBytes)
+            if argvLimits.redact { argv = argv.map(ArgvRedaction.redact) }
         }
         let senderContainer = event.kind == .signal
             ? event.peer.flatMap { containers?.container(ofPIDNamespace: $0.pidns) } : nil

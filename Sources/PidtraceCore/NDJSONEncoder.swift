@@ -30,6 +30,7 @@ public struct NDJSONEncoder: Sendable {
             out.field("events", s.events)
             out.field("lost", s.lost)
             out.field("reason", s.reason)
+            if let error = s.error { out.field("error", error) }
         case let .snapshot(snap):
             encodeSnapshot(snap, &out)
         case let .containerStart(c):

@@ -22,25 +22,71 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
 public final class OutputFile: @unchecked Sendable {
     public enum Mode: Sendable { case createNew, append, replace }
 
-    public let fd: Int32
+    public private(set) var fd: Int32
     public let path: String
     private let owned: Bool
+    /// Given to a file this process creates (sudo's invoking user), at start and on reopen.
+    private let owner: FileOwner?
+    /// Regular files only: where the last complete write ended. A failed or partial
+    /// write is cut back to it, so the file never ends in half a line.
+    private var committed: off_t = -1
 
-    public init(path: String, mode: Mode) throws(OutputError) {
-        var flags = O_WRONLY | O_CREAT | O_CLOEXEC
-        switch mode {
-        case .createNew: flags |= O_EXCL
-        case .append: flags |= O_APPEND
-        case .replace: flags |= O_TRUNC
+    /// Opens `path`; a newly created file gets `owner` (when given).
+    public init(path: String, mode: Mode, owner: FileOwner? = nil) throws(OutputError) {
+        self.path = path
+        self.owner = owner
+        owned = true
+        // O_EXCL first tells whether we create the file, which decides whether to chown it.
+        var fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        var created = fd >= 0
+        if fd < 0 && errno == EEXIST && mode != .createNew {
+            fd = Glibc.open(path, O_WRONLY | O_CLOEXEC | (mode == .append ? O_APPEND : O_TRUNC))
+            created = false
         }
-        let fd = Glibc.open(path, flags, 0o600)
         guard fd >= 0 else {
             if errno == EEXIST { throw .exists(path: path) }
             throw .cannotOpen(path: path, errno: errno)
         }
         self.fd = fd
-        self.path = path
-        owned = true
+        if created { try giveToOwner() }
+        committed = Self.regularFileEnd(fd)
+    }
+
+    /// Log rotation (SIGHUP): after `mv FILE FILE.1`, continues in a fresh FILE,
+    /// created as at start (0600, owner). O_APPEND without O_EXCL: a FILE that has
+    /// reappeared in the meantime is added to, never clobbered. The old descriptor is
+    /// closed only once the new one is open, so a failure leaves the old file in use.
+    public func reopen() throws(OutputError) {
+        guard owned else { return }
+        let newFD = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_APPEND, 0o600)
+        var created = newFD >= 0
+        var opened = newFD
+        if opened < 0 && errno == EEXIST {
+            opened = Glibc.open(path, O_WRONLY | O_CLOEXEC | O_APPEND)
+            created = false
+        }
+        guard opened >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        close(fd)
+        fd = opened
+        if created { try giveToOwner() }
+        committed = Self.regularFileEnd(fd)
+    }
+
+    /// A file this object opened by path (not standard output).
+    public var isReopenable: Bool { owned }
+
+    private func giveToOwner() throws(OutputError) {
+        guard let owner, fchown(fd, owner.uid, owner.gid) != 0 else { return }
+        let failure = errno
+        unlink(path) // a root-owned file where the user expects their own: do not leave it
+        throw .cannotOpen(path: path, errno: failure)
+    }
+
+    /// The end of a regular file (the next write's offset), else -1 (pipes, terminals).
+    private static func regularFileEnd(_ fd: Int32) -> off_t {
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return -1 }
+        return lseek(fd, 0, SEEK_END)
     }
 
     /// Wraps a descriptor the process already has (standard output).
@@ -48,6 +94,7 @@ public final class OutputFile: @unchecked Sendable {
         self.fd = fd
         path = name
         owned = false
+        owner = nil
     }
 
     public static func standardOutput() -> OutputFile { OutputFile(fd: STDOUT_FILENO, name: "standard output") }
@@ -72,8 +119,18 @@ public final class OutputFile: @unchecked Sendable {
             let failure = errno
             if failure == EINTR || failure == EAGAIN { continue }
             if failure == EPIPE { throw .brokenPipe }
+            cutBackToLastCompleteWrite()
             throw .writeFailed(path: path, errno: failure)
         }
+        if committed >= 0 { committed += off_t(buf.count) }
+    }
+
+    /// After a failed write (ENOSPC, EIO, EFBIG): drops the part of this write that did
+    /// land, so the file holds only what whole writes (whole lines) put there.
+    private func cutBackToLastCompleteWrite() {
+        guard committed >= 0 else { return }
+        _ = ftruncate(fd, committed)
+        _ = lseek(fd, committed, SEEK_SET) // without O_APPEND the offset is still past the cut
     }
 
     /// fsync for files; a pipe or terminal has nothing to sync.

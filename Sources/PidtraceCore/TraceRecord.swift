@@ -121,6 +121,8 @@ public struct StopInfo: Sendable {
     public var events: UInt64
     public var lost: UInt64
     public var reason: String
+    /// Why the trace failed (e.g. the write error), when it did.
+    public var error: String? = nil
     public init(tsNs: UInt64, events: UInt64, lost: UInt64, reason: String) {
         self.tsNs = tsNs
         self.events = events

@@ -27,6 +27,8 @@ public struct TraceOptions: Sendable {
     /// An updating status line on stderr (the CLI turns it on when stderr is a
     /// terminal and no table is shown).
     public var liveStatus = false
+    /// Owner given to the output file when pidtrace creates it (sudo's invoking user).
+    public var outputOwner: FileOwner?
 
     public init() {}
 }
@@ -69,7 +71,7 @@ public final class TraceSession {
         var sinks: [RecordSink] = []
         if let path = options.outputPath {
             do {
-                sinks.append(NDJSONSink(output: try OutputFile(path: path, mode: options.outputMode), clock: clock))
+                sinks.append(NDJSONSink(output: try OutputFile(path: path, mode: options.outputMode, owner: options.outputOwner), clock: clock))
             } catch { throw .output(error) }
         }
         if options.jsonToStdout {
@@ -116,11 +118,17 @@ public final class TraceSession {
         emit(.start(startInfo()))
         follower?.start(tsNs: BootClock.nowBootNs(), emit: emit)
         flushSinks()
-        if options.pauseConsumerMs > 0 { usleep(UInt32(options.pauseConsumerMs) * 1000) }
+        if options.pauseConsumerMs > 0 {
+            // A stuck consumer: signals do not end it early (the second SIGINT still exits).
+            var pause = timespec(tv_sec: options.pauseConsumerMs / 1000, tv_nsec: options.pauseConsumerMs % 1000 * 1_000_000)
+            var rest = timespec()
+            while nanosleep(&pause, &rest) != 0 && errno == EINTR { pause = rest }
+        }
         let deadline = options.durationSeconds.map { BootClock.nowBootNs() + UInt64($0 * 1e9) }
         let status = options.liveStatus ? StatusLine(nowNs: BootClock.nowBootNs()) : nil
 
         while StopRequest.reason == .none {
+            if StopRequest.takeReopenRequest() { reopenOutputs() }
             do { try reader.poll(timeoutMs: 100) } catch { fail(.bpf(error)) }
             follower?.drainStarts(tsNs: BootClock.nowBootNs(), emit: emit)
             correlator.tick(nowNs: BootClock.nowBootNs(), emit: emit)
@@ -136,8 +144,9 @@ public final class TraceSession {
         tracer.detach()
         do { try reader.drain() } catch { fail(.bpf(error)) }
         reportLost(force: true)
-        let stop = StopInfo(tsNs: BootClock.nowBootNs(), events: written, lost: lostReported,
+        var stop = StopInfo(tsNs: BootClock.nowBootNs(), events: written, lost: lostReported,
                             reason: StopRequest.reason.name)
+        if case let .output(error)? = failure { stop.error = error.description }
         emit(.stop(stop))
         for sink in sinks {
             do { try sink.sync() } catch { noteOutputFailure(error) }
@@ -157,6 +166,12 @@ public final class TraceSession {
     }
 
     private func emit(_ record: TraceRecord) {
+        var record = record
+        // Snapshots carry argv read from /proc, which the Correlator never sees.
+        if options.argvLimits.redact, case var .snapshot(snap) = record {
+            snap.process.argv = ArgvRedaction.redact(snap.process.argv)
+            record = .snapshot(snap)
+        }
         for sink in sinks {
             do { try sink.write(record) } catch { noteOutputFailure(error) }
         }
@@ -166,6 +181,18 @@ public final class TraceSession {
         for sink in sinks {
             do { try sink.flush() } catch { noteOutputFailure(error) }
         }
+    }
+
+    /// SIGHUP: log rotation moved the file away; what is buffered goes to the old file,
+    /// the rest to a fresh one. Without a file to reopen, SIGHUP stops like SIGTERM
+    /// (the terminal went away).
+    private func reopenOutputs() {
+        let files = sinks.filter(\.canReopen)
+        guard !files.isEmpty else { return StopRequest.request(.signal) }
+        for sink in files {
+            do { try sink.reopen() } catch { noteOutputFailure(error) }
+        }
+        Log.logger.info("output reopened (SIGHUP)")
     }
 
     private func reportLost(force: Bool) {
@@ -183,13 +210,13 @@ public final class TraceSession {
         if error == .brokenPipe {
             StopRequest.request(.outputClosed)
         } else {
-            fail(.output(error))
+            fail(.output(error), reason: .writeError)
         }
     }
 
-    private func fail(_ error: TraceError) {
+    private func fail(_ error: TraceError, reason: StopReason = .error) {
         if failure == nil { failure = error }
-        StopRequest.request(.error)
+        StopRequest.request(reason)
     }
 
     private func startInfo() -> StartInfo {

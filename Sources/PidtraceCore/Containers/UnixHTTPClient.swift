@@ -394,7 +394,8 @@ struct HTTPReader {
 /// A long-lived GET whose body is a stream of lines (Docker's `/events`: one JSON
 /// object per line, in chunks). One dedicated thread reads the socket and calls
 /// `onLine` for each non-empty line, in order; `onEnd` is called once when the
-/// stream ends: nil after `stop()` (or a clean end from the peer), else the error.
+/// stream ends: nil after `stop()`, else why. A line stream is not meant to end, so a
+/// clean end from the peer (a daemon shutting down) is reported too, as `closedEarly`.
 /// A line longer than the body limit ends the stream with `bodyTooLarge`.
 public final class HTTPLineStream: @unchecked Sendable {
     private let client: UnixHTTPClient
@@ -495,7 +496,7 @@ public final class HTTPLineStream: @unchecked Sendable {
                 if line.count > limit { throw .bodyTooLarge(limit: limit) }
             }
             if !line.isEmpty && !isStopped { onLine(line) }
-            finish(nil)
+            finish(isStopped ? nil : .closedEarly(path: client.socketPath))
         } catch {
             finish(isStopped ? nil : error)
         }
