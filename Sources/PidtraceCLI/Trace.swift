@@ -73,7 +73,7 @@ struct Trace: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Ring buffer size: MiB, or with a K or M suffix; a power of two.", valueName: "SIZE"))
-    var ringSize: String = "8"
+    var ringSize: String = "4"
 
     @Option(help: ArgumentHelp("Record at most N arguments of each exec.", valueName: "N"))
     var maxArgs: Int = Argv.defaultMaxArgs
@@ -136,7 +136,7 @@ struct Trace: ParsableCommand {
         o.summary = summary
         // Not over a table or over NDJSON on the same terminal.
         o.liveStatus = (quiet || json) && isatty(STDERR_FILENO) == 1 && !(json && isatty(STDOUT_FILENO) == 1)
-        o.tracer.ringBytes = (try? CLIValues.ringBytes(ringSize)) ?? 8 << 20
+        o.tracer.ringBytes = (try? CLIValues.ringBytes(ringSize)) ?? TracerConfig().ringBytes
         for p in pid {
             guard let inode = proc.namespaceInode(pid: p) else { throw .noSuchProcess(p) }
             o.tracer.pidNamespaces.append(inode)
