@@ -84,17 +84,7 @@ enum PsListing {
                 out.beginObject()
                 out.field("container_id", container.id)
                 if let name = container.name { out.field("container_name", name) }
-                out.field("ns_pid", p.nsPID)
-                out.field("host_pid", p.hostPID)
-                out.field("ns_ppid", p.nsPPID)
-                out.field("host_ppid", p.hostPPID)
-                out.field("ns_pids", integers: p.nsPIDs)
-                out.field("pidns", p.pidns)
-                out.field("ns_level", p.nsLevel)
-                out.field("comm", p.comm)
-                out.field("argv", strings: p.argv)
-                if let uid = p.uid { out.field("uid", uid) }
-                if let gid = p.gid { out.field("gid", gid) }
+                NDJSONEncoder.encodeProcessEntry(p, &out)
                 out.endObject()
                 out.endLine()
             }

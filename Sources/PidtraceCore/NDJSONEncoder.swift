@@ -160,8 +160,14 @@ public struct NDJSONEncoder: Sendable {
 
     /// Same keys as a process record, from /proc instead of the kernel event.
     private func encodeSnapshot(_ s: SnapshotRecord, _ out: inout JSONBuffer) {
-        let p = s.process
         common("snapshot", tsNs: s.tsNs, &out)
+        Self.encodeProcessEntry(s.process, &out)
+        out.field("mntns", s.mntns)
+        encodeContainer(s.container, &out)
+    }
+
+    /// A process as /proc shows it (`snapshot` records, `pidtrace ps --json`).
+    public static func encodeProcessEntry(_ p: ProcessEntry, _ out: inout JSONBuffer) {
         out.field("host_pid", p.hostPID)
         out.field("host_tid", p.hostPID)
         out.field("host_ppid", p.hostPPID)
@@ -171,11 +177,9 @@ public struct NDJSONEncoder: Sendable {
         out.field("ns_pids", integers: p.nsPIDs)
         out.field("pidns", p.pidns)
         out.field("ns_level", p.nsLevel)
-        out.field("mntns", s.mntns)
         out.field("comm", p.comm)
         if let uid = p.uid { out.field("uid", uid) }
         if let gid = p.gid { out.field("gid", gid) }
         out.field("argv", strings: p.argv)
-        encodeContainer(s.container, &out)
     }
 }
