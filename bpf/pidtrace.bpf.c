@@ -208,7 +208,16 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 			return 0;
 		flags |= PT_FLAG_UNWATCHED;
 	}
-	e = reserve_event(struct pt_event);
+	/* `lost` counts only events the user asked for: a namespace init sent just in
+	 * case (unwatched, or forks not asked for) is dropped silently when the ring is
+	 * full; the runtime's event stream still reports such a container's start. */
+	if (kind_wanted(PT_EVENT_FORK) && !(flags & PT_FLAG_UNWATCHED)) {
+		e = reserve_event(struct pt_event);
+	} else {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (e)
+			__builtin_memset(e, 0, sizeof(*e));
+	}
 	if (!e)
 		return 0;
 	fill_process(e, child);

@@ -140,7 +140,18 @@ public final class ContainerTracker {
         // A (re)start of a followed container?
         if let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup"),
            let id = CgroupResolver.containerID(inCgroupFile: text) {
-            if followed[id] == nil, let name = nameOfUnfollowed?(id) { followed[id] = (name, 0) }
+            if followed[id] == nil, let nameOfUnfollowed {
+                // The runtime may answer only once the container has started: watch
+                // the namespace meanwhile, so its first exec waits in the ring.
+                watch(inode)
+                if let name = nameOfUnfollowed(id) {
+                    followed[id] = (name, 0)
+                } else {
+                    unwatch(inode)
+                    foreign.insert(inode) // drops what was queued meanwhile
+                    return .drop
+                }
+            }
             if followed[id] != nil {
                 let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
                                                   tsNs: event.tsNs, startedAt: nil, emit: emit)

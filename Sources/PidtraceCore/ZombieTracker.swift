@@ -9,6 +9,10 @@ public final class ZombieTracker {
     }
 
     public let zombieAfterNs: UInt64
+    /// Asked before a `zombie` record: is the process really still a zombie? The
+    /// release tracepoint runs after an RCU grace period, which under load can pass
+    /// `zombieAfterNs`; the kernel's own /proc state settles it.
+    public var stillZombie: (UInt32) -> Bool = ZombieTracker.procSaysZombie
     private var zombies: [UInt32: Zombie] = [:]
     /// Parent at fork (host PIDs), to tell an orphan's reaper from its parent.
     private var forkParents: [UInt32: UInt32] = [:]
@@ -57,9 +61,20 @@ public final class ZombieTracker {
             let age = nowNs >= zombie.exit.event.tsNs ? nowNs - zombie.exit.event.tsNs : 0
             guard age >= zombieAfterNs else { continue }
             zombies[pid]?.reported = true
+            guard stillZombie(pid) else { continue } // reaped; its release is on its way
             result.append(ZombieRecord(tsNs: nowNs, exit: zombie.exit, zombieNs: age))
         }
         return result.sorted { $0.exit.event.tsNs < $1.exit.event.tsNs }
+    }
+}
+
+extension ZombieTracker {
+    /// State `Z` in /proc/PID/stat (the field after the parenthesised comm).
+    public static func procSaysZombie(_ pid: UInt32) -> Bool {
+        guard let stat = ProcReader().readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else {
+            return false
+        }
+        return stat[stat.index(after: close)...].dropFirst().first == "Z"
     }
 }
 
