@@ -200,19 +200,20 @@ public struct JSONBuffer: ~Copyable {
         var p = start + width
         var v = value
         // Two digits per division, from a table of "00" to "99".
+        let digitPairs = Self.digitPairs.utf8Start
         while v >= 100 {
             let q = v / 100
             let pair = Int(truncatingIfNeeded: v &- q &* 100) &* 2
             p -= 2
-            p[0] = Self.digitPairs[pair]
-            p[1] = Self.digitPairs[pair + 1]
+            p[0] = digitPairs[pair]
+            p[1] = digitPairs[pair + 1]
             v = q
         }
         if v >= 10 {
             let pair = Int(truncatingIfNeeded: v) &* 2
             p -= 2
-            p[0] = Self.digitPairs[pair]
-            p[1] = Self.digitPairs[pair + 1]
+            p[0] = digitPairs[pair]
+            p[1] = digitPairs[pair + 1]
         } else {
             p -= 1
             p.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v)
@@ -283,9 +284,8 @@ public struct JSONBuffer: ~Copyable {
         put(UInt8(ascii: "\""))
     }
 
-    private static let digitPairs: [UInt8] = (0..<100).flatMap { n in
-        [UInt8(ascii: "0") + UInt8(n / 10), UInt8(ascii: "0") + UInt8(n % 10)]
-    }
+    /// "00" to "99" back to back; a StaticString, so no lazy-global check per use.
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
     @inline(__always)
     private static func hex(_ nibble: UInt8) -> UInt8 {

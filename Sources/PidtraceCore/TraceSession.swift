@@ -166,12 +166,15 @@ public final class TraceSession {
     }
 
     private func emit(_ record: TraceRecord) {
-        var record = record
         // Snapshots carry argv read from /proc, which the Correlator never sees.
         if options.argvLimits.redact, case var .snapshot(snap) = record {
             snap.process.argv = ArgvRedaction.redact(snap.process.argv)
-            record = .snapshot(snap)
+            return write(.snapshot(snap))
         }
+        write(record)
+    }
+
+    private func write(_ record: TraceRecord) {
         for sink in sinks {
             do { try sink.write(record) } catch { noteOutputFailure(error) }
         }
