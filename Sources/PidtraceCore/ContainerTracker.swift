@@ -48,11 +48,9 @@ public final class ContainerTracker {
         self.unwatch = unwatch
     }
 
-    public var isEmpty: Bool { followed.isEmpty }
     public var followedCount: Int { followed.count }
     /// Generations begun during this trace, over all followed containers.
     public var generationCount: Int { followed.values.reduce(0) { $0 + $1.generations } }
-    public var liveProcessCount: Int { processes.count }
 
     /// Follows a container; a running one starts its first generation now, with
     /// `container_start` and a `snapshot` record per process already inside.
@@ -74,8 +72,6 @@ public final class ContainerTracker {
             emit(.snapshot(SnapshotRecord(tsNs: tsNs, process: entry, mntns: mntns, container: attribution)))
         }
     }
-
-    public func isFollowing(id: String) -> Bool { followed[id] != nil }
 
     /// Follows a container that is not running yet, from its first start.
     public func follow(id: String, name: String) {

@@ -21,8 +21,6 @@ public final class ZombieTracker {
 
     public init(zombieAfterNs: UInt64) { self.zombieAfterNs = zombieAfterNs }
 
-    public var trackedCount: Int { zombies.count + forkParents.count }
-
     /// Notes forks and process exits from the records written.
     public func observe(_ record: ProcessRecord) {
         let e = record.event
