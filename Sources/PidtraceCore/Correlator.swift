@@ -19,6 +19,8 @@ public final class Correlator {
     public let containers: ContainerTracker?
     /// Kinds the user asked for: the kernel also sends namespace inits' forks.
     public let kinds: Set<EventKind>
+    /// `kinds` as bits (1 << rawValue): a Set lookup hashed on every event.
+    private let kindMask: UInt32
     /// nil unless reaps are recorded.
     public let zombies: ZombieTracker?
 
@@ -27,6 +29,7 @@ public final class Correlator {
         self.argvLimits = argvLimits
         self.containers = containers
         self.kinds = kinds
+        kindMask = kinds.reduce(0) { $0 | 1 << $1.rawValue }
         zombies = kinds.contains(.reap) ? ZombieTracker(zombieAfterNs: zombieAfterNs) : nil
     }
 
@@ -46,7 +49,7 @@ public final class Correlator {
         } else if event.isUnwatched {
             return false // a new namespace outside the filter, sent in case we follow containers
         }
-        guard kinds.contains(event.kind) else { return false }
+        guard kindMask & 1 << event.kind.rawValue != 0 else { return false }
         var argv: Argv? = nil
         if event.kind == .exec {
             argv = Argv(area: event.argsArea, areaTruncated: event.argsAreaTruncated,
@@ -56,8 +59,8 @@ public final class Correlator {
         let senderContainer = event.kind == .signal
             ? event.peer.flatMap { containers?.container(ofPIDNamespace: $0.pidns) } : nil
         let record = ProcessRecord(event: event, argv: argv, container: container, senderContainer: senderContainer)
-        emit(.process(record))
         zombies?.observe(record)
+        emit(.process(record)) // its last use: moved, not copied
         containers?.finish(event, emit: emit)
         return true
     }

@@ -37,7 +37,7 @@ public struct JSONBuffer: ~Copyable {
 
     @inline(__always)
     private mutating func reserve(_ extra: Int) {
-        if count + extra > capacity { grow(count + extra) }
+        if count &+ extra > capacity { grow(count &+ extra) }
     }
 
     private mutating func grow(_ needed: Int) {
@@ -53,7 +53,7 @@ public struct JSONBuffer: ~Copyable {
     @inline(__always)
     private mutating func put(_ byte: UInt8) {
         base[count] = byte
-        count += 1
+        count &+= 1
     }
 
     /// Key names and literals are a few bytes: a loop beats a memmove call.
@@ -61,7 +61,7 @@ public struct JSONBuffer: ~Copyable {
     private mutating func put(_ text: StaticString) {
         let n = text.utf8CodeUnitCount, from = text.utf8Start, to = base + count
         for i in 0..<n { to[i] = from[i] }
-        count += n
+        count &+= n
     }
 
     // MARK: structure
@@ -85,9 +85,10 @@ public struct JSONBuffer: ~Copyable {
         needsComma = false
     }
 
+    @inline(__always)
     public mutating func key(_ name: StaticString) {
         let n = name.utf8CodeUnitCount
-        reserve(n + 4)
+        reserve(n &+ 4)
         var to = base + count
         if needsComma {
             to.pointee = UInt8(ascii: ",")
@@ -95,10 +96,10 @@ public struct JSONBuffer: ~Copyable {
         }
         to.pointee = UInt8(ascii: "\"")
         let from = name.utf8Start
-        for i in 0..<n { to[1 + i] = from[i] }
-        to[n + 1] = UInt8(ascii: "\"")
-        to[n + 2] = UInt8(ascii: ":")
-        count = to - base + n + 3
+        for i in 0..<n { to[1 &+ i] = from[i] }
+        to[n &+ 1] = UInt8(ascii: "\"")
+        to[n &+ 2] = UInt8(ascii: ":")
+        count = (to - base) &+ n &+ 3
         needsComma = false
     }
 
@@ -110,6 +111,28 @@ public struct JSONBuffer: ~Copyable {
         needsComma = true
     }
 
+    /// The hot path (every PID, namespace and timestamp): not generic, so it inlines
+    /// and the key's length is a constant where it is called.
+    @inline(__always)
+    public mutating func field(_ name: StaticString, _ value: UInt64) {
+        key(name)
+        appendDecimal(value)
+        needsComma = true
+    }
+
+    @inline(__always)
+    public mutating func field(_ name: StaticString, _ value: UInt32) {
+        field(name, UInt64(value))
+    }
+
+    @inline(__always)
+    public mutating func field(_ name: StaticString, _ value: Int32) {
+        key(name)
+        appendInteger(value)
+        needsComma = true
+    }
+
+    @inline(__always)
     public mutating func field(_ name: StaticString, _ value: Bool) {
         key(name)
         value ? appendRaw("true") : appendRaw("false")
@@ -119,6 +142,50 @@ public struct JSONBuffer: ~Copyable {
     public mutating func field(_ name: StaticString, string value: some Collection<UInt8>) {
         key(name)
         appendString(value)
+        needsComma = true
+    }
+
+    /// A task name: printable ASCII (the usual case) is stored whole with one 16-byte store.
+    @inline(__always)
+    public mutating func field(_ name: StaticString, string comm: Comm) {
+        key(name)
+        if comm.isPlainASCII {
+            reserve(18)
+            put(UInt8(ascii: "\""))
+            UnsafeMutableRawPointer(base + count).storeBytes(of: comm.bytes, as: SIMD16<UInt8>.self)
+            count += comm.count
+            put(UInt8(ascii: "\""))
+        } else {
+            appendString(comm)
+        }
+        needsComma = true
+    }
+
+    @inline(__always)
+    public mutating func field(_ name: StaticString, pids: PIDChain) {
+        key(name)
+        reserve(1)
+        put(UInt8(ascii: "["))
+        for i in 0..<pids.count {
+            if i > 0 {
+                reserve(1)
+                put(UInt8(ascii: ","))
+            }
+            appendDecimal(UInt64(pids[i]))
+        }
+        reserve(1)
+        put(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// A string known to need no escaping (record kinds, fixed names).
+    @inline(__always)
+    public mutating func field(_ name: StaticString, plain value: StaticString) {
+        key(name)
+        reserve(value.utf8CodeUnitCount + 2)
+        put(UInt8(ascii: "\""))
+        put(value)
+        put(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -168,11 +235,13 @@ public struct JSONBuffer: ~Copyable {
 
     // MARK: values
 
+    @inline(__always)
     public mutating func appendRaw(_ text: StaticString) {
         reserve(text.utf8CodeUnitCount)
         put(text)
     }
 
+    @inline(__always)
     public mutating func appendInteger(_ value: some BinaryInteger) {
         if value < 0 {
             reserve(1)
@@ -183,17 +252,9 @@ public struct JSONBuffer: ~Copyable {
         }
     }
 
+    @inline(__always)
     public mutating func appendDecimal(_ value: UInt64, minDigits: Int = 1) {
-        var digits = 1, rest = value
-        while rest >= 10_000 {
-            rest /= 10_000
-            digits += 4
-        }
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        let width = max(digits, minDigits)
+        let width = max(Self.decimalDigits(value), minDigits)
         reserve(width)
         // Right to left, straight into place; zeros pad to minDigits.
         let start = base + count
@@ -206,14 +267,14 @@ public struct JSONBuffer: ~Copyable {
             let pair = Int(truncatingIfNeeded: v &- q &* 100) &* 2
             p -= 2
             p[0] = digitPairs[pair]
-            p[1] = digitPairs[pair + 1]
+            p[1] = digitPairs[pair &+ 1]
             v = q
         }
         if v >= 10 {
             let pair = Int(truncatingIfNeeded: v) &* 2
             p -= 2
             p[0] = digitPairs[pair]
-            p[1] = digitPairs[pair + 1]
+            p[1] = digitPairs[pair &+ 1]
         } else {
             p -= 1
             p.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v)
@@ -222,7 +283,26 @@ public struct JSONBuffer: ~Copyable {
             p -= 1
             p.pointee = UInt8(ascii: "0")
         }
-        count += width
+        count &+= width
+    }
+
+    /// Comparisons, not divisions: PIDs, namespace inodes and counts have 1 to 10 digits.
+    @inline(__always)
+    static func decimalDigits(_ v: UInt64) -> Int {
+        if v < 100_000 {
+            if v < 100 { return v < 10 ? 1 : 2 }
+            return v < 1_000 ? 3 : v < 10_000 ? 4 : 5
+        }
+        if v < 10_000_000_000 {
+            if v < 10_000_000 { return v < 1_000_000 ? 6 : 7 }
+            return v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10
+        }
+        var digits = 11, rest = v / 100_000_000_000
+        while rest > 0 {
+            rest /= 10
+            digits += 1
+        }
+        return digits
     }
 
     public mutating func appendString(_ value: some Collection<UInt8>) {

@@ -63,42 +63,42 @@ public struct NDJSONEncoder: Sendable {
     }
 
     private func common(_ event: StaticString, tsNs: UInt64, _ out: inout JSONBuffer) {
-        out.field("event", string: UnsafeRawBufferPointer(start: event.utf8Start, count: event.utf8CodeUnitCount))
+        out.field("event", plain: event)
         out.field("time") { $0.appendTime(wallNs: clock.wallNs(bootNs: tsNs)) }
         out.field("ts_ns", tsNs)
     }
 
     private func encodeProcess(_ p: ProcessRecord, _ out: inout JSONBuffer) {
-        let e = p.event
-        switch e.kind {
-        case .fork: common("fork", tsNs: e.tsNs, &out)
-        case .exec: common("exec", tsNs: e.tsNs, &out)
-        case .exit: common("exit", tsNs: e.tsNs, &out)
-        case .signal: common("signal", tsNs: e.tsNs, &out)
-        case .oomKill: common("oom_kill", tsNs: e.tsNs, &out)
-        case .reap: common("reap", tsNs: e.tsNs, &out) // written as ReapRecord; kept for completeness
+        // Through `p.event` each time: a local copy of the event costs more than the encoding.
+        switch p.event.kind {
+        case .fork: common("fork", tsNs: p.event.tsNs, &out)
+        case .exec: common("exec", tsNs: p.event.tsNs, &out)
+        case .exit: common("exit", tsNs: p.event.tsNs, &out)
+        case .signal: common("signal", tsNs: p.event.tsNs, &out)
+        case .oomKill: common("oom_kill", tsNs: p.event.tsNs, &out)
+        case .reap: common("reap", tsNs: p.event.tsNs, &out) // written as ReapRecord; kept for completeness
         }
-        processFields(e, &out)
-        switch e.kind {
+        processFields(p.event, &out)
+        switch p.event.kind {
         case .fork:
-            if e.startsNewPIDNamespace { out.field("new_pidns", true) }
+            if p.event.startsNewPIDNamespace { out.field("new_pidns", true) }
         case .exec:
-            out.field("filename", string: e.filename)
-            let argv = p.argv ?? Argv(area: e.argsArea, areaTruncated: e.argsAreaTruncated)
+            out.field("filename", string: p.event.filename)
+            let argv = p.argv ?? Argv(area: p.event.argsArea, areaTruncated: p.event.argsAreaTruncated)
             out.field("argv", strings: argv.args)
             out.field("argv_truncated", argv.truncated)
         case .exit:
-            encodeExitStatus(e.exit, &out)
-            out.field("age_ns", e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0)
+            encodeExitStatus(p.event.exit, &out)
+            out.field("age_ns", p.event.tsNs >= p.event.startNs ? p.event.tsNs - p.event.startNs : 0)
         case .signal:
-            if let s = e.signal {
+            if let s = p.event.signal {
                 out.field("signal", s.number)
                 out.field("signal_name", SignalName.of(s.number))
                 out.field("si_code", s.code)
                 out.field("result", s.resultName)
                 out.field("group", s.group)
             }
-            if let sender = e.peer {
+            if let sender = p.event.peer {
                 out.beginObject("sender")
                 out.field("host_pid", sender.hostPID)
                 out.field("host_tid", sender.hostTID)
@@ -109,7 +109,7 @@ public struct NDJSONEncoder: Sendable {
                 out.endObject()
             }
         case .oomKill:
-            if let memcg = e.memcgID { out.field("memcg_id", memcg) }
+            if let memcg = p.event.memcgID { out.field("memcg_id", memcg) }
         case .reap:
             break
         }
@@ -124,7 +124,7 @@ public struct NDJSONEncoder: Sendable {
         out.field("ns_pid", e.nsPID)
         out.field("ns_tid", e.nsTID)
         out.field("ns_ppid", e.nsPPID)
-        out.field("ns_pids", integers: e.nsPIDs)
+        out.field("ns_pids", pids: e.nsPIDs)
         out.field("pidns", e.pidns)
         out.field("ns_level", e.nsLevel)
         out.field("mntns", e.mntns)

@@ -40,9 +40,9 @@ public struct ProcessEvent: Sendable, Equatable {
     public var gid: UInt32
     /// exit: the kernel's wait status (see `ExitStatus`).
     public var exitStatus: UInt32
-    public var comm: [UInt8]
+    public var comm: Comm
     /// The process's PID at every level, outermost first, as `NSpid:` shows it.
-    public var nsPIDs: [UInt32]
+    public var nsPIDs: PIDChain
     /// exec only.
     public var filename: [UInt8] = []
     /// exec only: the raw NUL-separated argv area.
@@ -69,9 +69,9 @@ public struct Peer: Sendable, Equatable {
     /// In the event process's PID namespace (signal), or the peer's own (reap); 0 when outside.
     public var nsPID: UInt32
     public var pidns: UInt32
-    public var comm: [UInt8]
+    public var comm: Comm
 
-    public init(hostPID: UInt32, hostTID: UInt32, nsPID: UInt32, pidns: UInt32, comm: [UInt8]) {
+    public init(hostPID: UInt32, hostTID: UInt32, nsPID: UInt32, pidns: UInt32, comm: Comm) {
         self.hostPID = hostPID
         self.hostTID = hostTID
         self.nsPID = nsPID
@@ -80,7 +80,7 @@ public struct Peer: Sendable, Equatable {
     }
 
     init(_ raw: pt_peer) {
-        let comm = withUnsafeBytes(of: raw.comm) { Array($0.prefix { $0 != 0 }) }
+        let comm = withUnsafeBytes(of: raw.comm) { Comm(raw: $0, offset: 0) }
         self.init(hostPID: raw.host_pid, hostTID: raw.host_tid, nsPID: raw.ns_pid, pidns: raw.pidns, comm: comm)
     }
 }
@@ -128,11 +128,14 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
 
 extension ProcessEvent {
     static let headerSize = MemoryLayout<pt_event>.size
+    static let commOffset = MemoryLayout<pt_event>.offset(of: \pt_event.comm)!
+    static let nsPIDsOffset = MemoryLayout<pt_event>.offset(of: \pt_event.ns_pids)!
     static let filenameOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.filename)!
     static let argsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.args)!
 
     /// Decodes one record exactly as the BPF program wrote it (struct pt_event, or a
     /// struct pt_exec_event cut after `args_len` bytes of args).
+    @inline(__always) // built in place in the caller: a returned copy cost as much as the decoding
     public init(record: UnsafeRawBufferPointer) throws(DecodeError) {
         guard record.count >= Self.headerSize else {
             throw .tooShort(size: record.count, needed: Self.headerSize)
@@ -156,12 +159,8 @@ extension ProcessEvent {
         uid = raw.uid
         gid = raw.gid
         exitStatus = raw.exit_code
-        let commOffset = MemoryLayout<pt_event>.offset(of: \pt_event.comm)!
-        comm = Self.cString(UnsafeRawBufferPointer(rebasing: record[commOffset..<commOffset + Int(PT_COMM_LEN)]))
-        let pidsOffset = MemoryLayout<pt_event>.offset(of: \pt_event.ns_pids)!
-        nsPIDs = (0...Int(raw.ns_level)).map {
-            record.loadUnaligned(fromByteOffset: pidsOffset + $0 * 4, as: UInt32.self)
-        }
+        comm = Comm(raw: record, offset: Self.commOffset)
+        nsPIDs = PIDChain(raw: record, offset: Self.nsPIDsOffset, count: Int(raw.ns_level) + 1)
         switch kind {
         case .signal:
             let full = try Self.load(pt_signal_event.self, from: record)

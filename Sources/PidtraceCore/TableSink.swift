@@ -86,7 +86,7 @@ public final class TableSink: RecordSink {
     }
 
     private func columns(tsNs: UInt64, event: String, container: ContainerAttribution?, hostPID: UInt32,
-                         hostPPID: UInt32?, nsPID: UInt32, nsPPID: UInt32?, pidns: UInt32?, comm: [UInt8]) -> String {
+                         hostPPID: UInt32?, nsPID: UInt32, nsPPID: UInt32?, pidns: UInt32?, comm: some Collection<UInt8>) -> String {
         var line = timeOfDay(tsNs) + " " + pad(event, 6) + " "
         if showContainer { line += pad(String((container?.name ?? "-").prefix(14)), 14) + " " }
         line += lpad(String(hostPID), 8) + " " + lpad(hostPPID.map(String.init) ?? "", 9) + " "
@@ -146,7 +146,7 @@ public final class TableSink: RecordSink {
 
     /// Kernel bytes made safe for a terminal: control characters and invalid UTF-8
     /// are shown escaped, never sent raw.
-    static func printable(_ bytes: [UInt8]) -> String {
+    static func printable(_ bytes: some Collection<UInt8>) -> String {
         var out = ""
         var s = bytes[...]
         while let b = s.first {

@@ -13,14 +13,16 @@ public enum TraceRecord: Sendable {
     case zombie(ZombieRecord)
 }
 
-/// A process event with what user space adds to it.
-public struct ProcessRecord: Sendable {
-    public var event: ProcessEvent
+/// A process event with what user space adds to it. A class: made once per event and
+/// then only passed along (record enum, sinks, zombie table), each time by reference
+/// rather than as a copy of several hundred bytes.
+public final class ProcessRecord: Sendable {
+    public let event: ProcessEvent
     /// exec only.
-    public var argv: Argv?
-    public var container: ContainerAttribution?
+    public let argv: Argv?
+    public let container: ContainerAttribution?
     /// signal only: the sender's container, when it is in a followed one.
-    public var senderContainer: ContainerAttribution?
+    public let senderContainer: ContainerAttribution?
 
     public init(event: ProcessEvent, argv: Argv? = nil, container: ContainerAttribution? = nil,
                 senderContainer: ContainerAttribution? = nil) {

@@ -104,7 +104,7 @@ struct NDJSONProcessRecordTests {
 
     @Test func commWithQuotesAndInvalidBytesStaysValidJSON() throws {
         var event = ProcessEvent.sample(.fork)
-        event.comm = Array("a\"b\\".utf8) + [0xff, 0x0a]
+        event.comm = Comm(Array("a\"b\\".utf8) + [0xff, 0x0a])
         #expect(try Self.encode(ProcessRecord(event: event))["comm"] as? String == "a\"b\\\u{FFFD}\n")
     }
 }

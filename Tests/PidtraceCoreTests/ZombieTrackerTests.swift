@@ -28,7 +28,7 @@ struct ZombieTrackerTests {
         tracker.observe(Self.exited)
         var reap = ProcessEvent.sample(.reap)
         reap.tsNs = 2_020_000_000
-        reap.peer = Peer(hostPID: 4000, hostTID: 4000, nsPID: 0, pidns: 4_026_531_836, comm: Array("shim".utf8))
+        reap.peer = Peer(hostPID: 4000, hostTID: 4000, nsPID: 0, pidns: 4_026_531_836, comm: "shim")
         let record = tracker.reap(reap)
         #expect(record?.zombieNs == 20_000_000 && record?.reaperNSPID == nil)
         #expect(record?.reparentedToNamespaceInit == false)

@@ -7,7 +7,7 @@ extension ProcessEvent {
         ProcessEvent(kind: kind, flags: flags, tsNs: 2_000_000_000, startNs: 1_500_000_000, cgroupID: 77,
                      hostPID: 4242, hostTID: 4243, hostPPID: 4000, nsTID: 2, nsPPID: 0, nsLevel: 1,
                      pidns: 4_026_532_999, mntns: 4_026_532_888, uid: 1000, gid: 1001,
-                     exitStatus: exitStatus, comm: Array(comm.utf8), nsPIDs: [4242, 1],
+                     exitStatus: exitStatus, comm: Comm(comm.utf8), nsPIDs: [4242, 1],
                      filename: kind == .exec ? Array("/bin/ls".utf8) : [], argsArea: argsArea)
     }
 }
