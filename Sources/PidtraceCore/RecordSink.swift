@@ -16,16 +16,21 @@ extension RecordSink {
     public var canReopen: Bool { false }
 }
 
-/// NDJSON into a file or standard output, buffered per batch: one write() per batch.
+/// NDJSON into a file or standard output, buffered per batch: one write() per batch,
+/// made by a BatchWriter thread while the next batch is encoded.
 public final class NDJSONSink: RecordSink {
     private let output: OutputFile
     private let encoder: NDJSONEncoder
     private var buffer = JSONBuffer(capacity: 1 << 20)
+    /// The batch the writer thread is writing.
+    private var inFlight = JSONBuffer(capacity: 1 << 20)
+    private let writer: BatchWriter?
     private static let flushThreshold = 1 << 20
 
     public init(output: OutputFile, clock: BootClock) {
         self.output = output
         encoder = NDJSONEncoder(clock: clock)
+        writer = BatchWriter(output: output)
     }
 
     /// Set by the first failed write: later records are dropped (the session stops),
@@ -41,19 +46,37 @@ public final class NDJSONSink: RecordSink {
         if buffer.count >= Self.flushThreshold { try flush() }
     }
 
+    /// Hands the batch to the writer thread, once the previous one is written; a failed
+    /// write shows up here (or at `sync`), one batch later.
     public func flush() throws(OutputError) {
         guard buffer.count > 0, failure == nil else { return }
-        defer { buffer.removeAll() }
         do {
-            try buffer.withBytes { (bytes) throws(OutputError) in try output.write(bytes) }
+            try finishWriting()
+            guard let writer else {
+                defer { buffer.removeAll() }
+                return try buffer.withBytes { (bytes) throws(OutputError) in try output.write(bytes) }
+            }
+            swap(&buffer, &inFlight)
+            buffer.removeAll()
+            inFlight.withBytes { writer.submit($0) }
         } catch {
+            buffer.removeAll()
             if error != .brokenPipe { failure = error }
             throw error
         }
     }
 
+    private func finishWriting() throws(OutputError) {
+        try writer?.finish()
+    }
+
+    deinit {
+        try? finishWriting() // before `inFlight` goes away
+    }
+
     /// Alone in its write: it lands whole or (cut back by OutputFile) not at all.
     private func writeFinalRecord(_ record: TraceRecord) {
+        try? finishWriting()
         buffer.removeAll()
         encoder.encode(record, into: &buffer)
         defer { buffer.removeAll() }
@@ -62,16 +85,27 @@ public final class NDJSONSink: RecordSink {
 
     public func sync() throws(OutputError) {
         if failure != nil {
+            try? finishWriting()
             try? output.sync() // the whole lines before the failure
             return
         }
         try flush()
+        try settle()
         try output.sync()
     }
 
     public func reopen() throws(OutputError) {
         try flush()
+        try settle()
         try output.reopen()
+    }
+
+    /// Waits for the batch in flight, noting its failure like `flush` does.
+    private func settle() throws(OutputError) {
+        do { try finishWriting() } catch {
+            if error != .brokenPipe { failure = error }
+            throw error
+        }
     }
 
     public var canReopen: Bool { output.isReopenable }

@@ -85,13 +85,31 @@ struct OutputRotationTests {
         defer { close(fd) }
         let sink = NDJSONSink(output: OutputFile(fd: fd, name: "/dev/full"), clock: BootClock(offsetNs: 0))
         try sink.write(.lost(LostInfo(tsNs: 1, count: 1)))
-        #expect(throws: OutputError.writeFailed(path: "/dev/full", errno: ENOSPC)) { try sink.flush() }
+        try sink.flush() // handed to the writer thread: its failure shows at the next flush or sync
+        #expect(throws: OutputError.writeFailed(path: "/dev/full", errno: ENOSPC)) { try sink.sync() }
         #expect(sink.failure == .writeFailed(path: "/dev/full", errno: ENOSPC))
         // Reported once: later writes, flushes, the stop record and the sync are quiet.
         try sink.write(.lost(LostInfo(tsNs: 2, count: 1)))
         try sink.flush()
         try sink.write(.stop(StopInfo(tsNs: 3, events: 0, lost: 2, reason: "write_error")))
         try sink.sync()
+    }
+
+    @Test func batchesWrittenByTheWriterThreadLandWholeAndInOrder() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pidtrace-batches-\(getpid()).ndjson").path
+        defer { unlink(path) }
+        let output = try OutputFile(path: path, mode: .replace)
+        let sink = NDJSONSink(output: output, clock: BootClock(offsetNs: 0))
+        let total: UInt64 = 20_000
+        for ts in 1...total {
+            try sink.write(.lost(LostInfo(tsNs: ts, count: 1)))
+            if ts % 97 == 0 { try sink.flush() } // many small batches, some still in flight
+        }
+        try sink.sync()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == Int(total))
+        let stamps = try lines.map { try JSONLines.object(Array($0.utf8))["ts_ns"] as? Int ?? -1 }
+        #expect(stamps == (1...Int(total)).map { $0 })
     }
 
     @Test func stopRecordSaysWhy() throws {
