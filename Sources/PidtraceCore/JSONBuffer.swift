@@ -126,13 +126,6 @@ public struct JSONBuffer: ~Copyable {
     }
 
     @inline(__always)
-    public mutating func field(_ name: StaticString, _ value: Int32) {
-        key(name)
-        appendInteger(value)
-        needsComma = true
-    }
-
-    @inline(__always)
     public mutating func field(_ name: StaticString, _ value: Bool) {
         key(name)
         value ? appendRaw("true") : appendRaw("false")
