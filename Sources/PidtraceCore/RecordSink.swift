@@ -50,33 +50,36 @@ public final class NDJSONSink: RecordSink {
     /// write shows up here (or at `sync`), one batch later.
     public func flush() throws(OutputError) {
         guard buffer.count > 0, failure == nil else { return }
-        do {
-            try finishWriting()
-            guard let writer else {
-                defer { buffer.removeAll() }
-                return try buffer.withBytes { (bytes) throws(OutputError) in try output.write(bytes) }
+        defer { buffer.removeAll() }
+        try settle()
+        guard let writer else {
+            do { try buffer.withBytes { (bytes) throws(OutputError) in try output.write(bytes) } } catch {
+                throw noted(error)
             }
-            swap(&buffer, &inFlight)
-            buffer.removeAll()
-            inFlight.withBytes { writer.submit($0) }
-        } catch {
-            buffer.removeAll()
-            if error != .brokenPipe { failure = error }
-            throw error
+            return
         }
+        swap(&buffer, &inFlight)
+        inFlight.withBytes { writer.submit($0) }
     }
 
-    private func finishWriting() throws(OutputError) {
-        try writer?.finish()
+    /// Waits for the batch in flight; its failure is noted like any other.
+    private func settle() throws(OutputError) {
+        do { try writer?.finish() } catch { throw noted(error) }
+    }
+
+    /// A closed reader is not a failure to report: the session just stops.
+    private func noted(_ error: OutputError) -> OutputError {
+        if error != .brokenPipe { failure = error }
+        return error
     }
 
     deinit {
-        try? finishWriting() // before `inFlight` goes away
+        try? writer?.finish() // before `inFlight` goes away
     }
 
     /// Alone in its write: it lands whole or (cut back by OutputFile) not at all.
     private func writeFinalRecord(_ record: TraceRecord) {
-        try? finishWriting()
+        try? writer?.finish()
         buffer.removeAll()
         encoder.encode(record, into: &buffer)
         defer { buffer.removeAll() }
@@ -85,7 +88,7 @@ public final class NDJSONSink: RecordSink {
 
     public func sync() throws(OutputError) {
         if failure != nil {
-            try? finishWriting()
+            try? writer?.finish()
             try? output.sync() // the whole lines before the failure
             return
         }
@@ -98,14 +101,6 @@ public final class NDJSONSink: RecordSink {
         try flush()
         try settle()
         try output.reopen()
-    }
-
-    /// Waits for the batch in flight, noting its failure like `flush` does.
-    private func settle() throws(OutputError) {
-        do { try finishWriting() } catch {
-            if error != .brokenPipe { failure = error }
-            throw error
-        }
     }
 
     public var canReopen: Bool { output.isReopenable }
