@@ -97,6 +97,7 @@ public struct NDJSONEncoder: Sendable {
                 out.field("si_code", s.code)
                 out.field("result", s.resultName)
                 out.field("group", s.group)
+                out.field("origin", plain: s.origin.name)
             }
             if let sender = p.event.peer {
                 out.beginObject("sender")
@@ -163,6 +164,7 @@ public struct NDJSONEncoder: Sendable {
         common("snapshot", tsNs: s.tsNs, &out)
         Self.encodeProcessEntry(s.process, &out)
         out.field("mntns", s.mntns)
+        out.field("observed", plain: s.observed.name)
         encodeContainer(s.container, &out)
     }
 

@@ -108,10 +108,11 @@ public final class TableSink: RecordSink {
             parts.append(Self.describe(e.exit))
             parts.append("after \(Self.duration(e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0))")
         case .signal:
-            if let s = e.signal, let sender = e.peer {
-                let from = sender.hostPID == e.hostPID ? "itself"
-                    : "\(sender.hostPID) (\(Self.printable(sender.comm)))"
-                parts.append("\(SignalName.of(s.number)) from \(from), \(s.resultName)")
+            if let s = e.signal {
+                let sender = e.peer.map { (hostPID: Int($0.hostPID), comm: Self.printable($0.comm)) }
+                let cause = SignalCause.describe(signal: s.number, origin: s.origin, sender: sender,
+                                                 senderIsTarget: e.peer?.hostPID == e.hostPID)
+                parts.append("\(SignalName.of(s.number)) \(cause), \(s.resultName)")
             }
         case .oomKill:
             parts.append("chosen by the OOM killer" + (e.memcgID.map { " (memory cgroup \($0))" } ?? ""))
