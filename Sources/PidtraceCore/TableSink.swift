@@ -9,21 +9,28 @@ public final class TableSink: RecordSink {
     private let showContainer: Bool
     /// On a terminal, lines about a namespace's PID 1 are bold.
     private let highlight: Bool
+    /// `--signals all`: also the signals that change no process's fate (SIGCHLD, SIGURG, ...).
+    private let allSignals: Bool
+    /// With containers: what the END line explains.
+    private let story: LiveStory?
 
     public static let header =
         "TIME         EVENT  HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
     public static let containerHeader =
         "TIME         EVENT  CONTAINER      HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
 
-    public init(output: OutputFile, clock: BootClock, showContainer: Bool = false) {
+    public init(output: OutputFile, clock: BootClock, showContainer: Bool = false, allSignals: Bool = false) {
         self.output = output
         self.clock = clock
         self.showContainer = showContainer
+        self.allSignals = allSignals
+        story = showContainer ? LiveStory() : nil
         highlight = isatty(output.fd) == 1
         buffer.reserveCapacity(1 << 16)
     }
 
     public func write(_ record: TraceRecord) throws(OutputError) {
+        story?.observe(record)
         if let line = line(for: record) {
             buffer.append(contentsOf: line.utf8)
             if highlight && line.hasPrefix("\u{1B}[1m") { buffer.append(contentsOf: "\u{1B}[0m".utf8) }
@@ -45,7 +52,9 @@ public final class TableSink: RecordSink {
         case .start: return showContainer ? Self.containerHeader : Self.header
         case let .lost(l): return "\(timeOfDay(l.tsNs)) LOST   \(l.count) events the kernel could not hand over"
         case .stop: return nil
-        case let .process(p): return processLine(p)
+        case let .process(p):
+            if !allSignals, let s = p.event.signal, !SignalCause.changesFate(s.number) { return nil }
+            return processLine(p)
         case let .snapshot(snap):
             let p = snap.process
             return columns(tsNs: snap.tsNs, event: "ps", container: snap.container,
@@ -61,6 +70,9 @@ public final class TableSink: RecordSink {
                            hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
                 + "container \(c.container.name) generation \(c.container.generation) ended: "
                 + (c.exit.map(Self.describe) ?? "")
+                + (story?.ended(c) ?? []).map { f in
+                    "\n" + String(repeating: " ", count: 13) + "▸ " + f.text + (f.fix.map { " Fix: " + $0 + "." } ?? "")
+                }.joined()
         case let .reap(r):
             let who = r.reaper.hostPID == r.exit.event.hostPID ? "itself (auto-reaped)"
                 : "\(r.reaper.hostPID) (\(Self.printable(r.reaper.comm)))"

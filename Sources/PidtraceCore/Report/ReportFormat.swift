@@ -26,6 +26,17 @@ enum ReportFormat {
         return (ns < 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10) s"
     }
 
+    /// "4 ms", "1.5 s": milliseconds below a second.
+    static func shortDuration(_ ns: Int) -> String {
+        ns < 1_000_000_000 ? "\(max(0, ns) / 1_000_000) ms" : duration(ns)
+    }
+
+    /// "SIGCHLD ×12, SIGURG ×3", most frequent first.
+    static func counts(_ counts: [String: Int]) -> String {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\(printable($0.key)) ×\($0.value)" }.joined(separator: ", ")
+    }
+
     static func exit(_ outcome: TraceReport.ExitOutcome) -> String {
         switch outcome {
         case let .code(code): "exit \(code)"
@@ -45,6 +56,15 @@ enum ReportFormat {
         case nil:
             return complete ? "still running when the trace stopped" : "no end recorded (the file was cut short)"
         }
+    }
+
+    /// Where a signal came from: "from host PID 77 (dockerd)", "from the kernel: ...".
+    static func source(_ s: TraceReport.Signal) -> String {
+        let origin = s.origin.flatMap(SignalOrigin.init(name:)) ?? .process
+        guard origin != .process else { return s.sender.map { "from " + sender($0) } ?? "(sender not recorded)" }
+        let who = s.sender.map { (hostPID: $0.hostPID ?? 0, comm: printable($0.comm ?? "?")) }
+        let isTarget = s.sender?.hostPID != nil && s.sender?.hostPID == s.target?.hostPID
+        return SignalCause.describe(signal: Int32(clamping: s.number), origin: origin, sender: who, senderIsTarget: isTarget)
     }
 
     /// "host PID 77 (dockerd)", "host PID 90/ns 4 (sh) in web".
