@@ -116,13 +116,16 @@ struct Diagnosis {
         return out
     }
 
-    /// Processes other than PID 1 that were alive when the request reached PID 1 and
-    /// got no request to end themselves before they died (or the trace ended).
+    /// Processes other than PID 1 that were alive when the request reached PID 1, got
+    /// no request to end themselves, and were killed (or outlived PID 1's record). One
+    /// that exited by itself was told some other way (nginx tells its workers through
+    /// a socket).
     private func processesNeverAsked(since askNs: Int) -> [TraceReport.ProcessNode] {
         g.processes.filter { node in
             guard !node.isInit, node.process.hostPID != g.initHostPID,
                   (node.firstSeen?.tsNs ?? Int.min) <= askNs,
                   (node.exitStamp?.tsNs ?? Int.max) >= askNs else { return false }
+            if case .code? = node.exit { return false }
             return !node.signals.contains { Self.requestsToEnd.contains($0.number) && ($0.stamp.tsNs ?? 0) >= askNs }
         }
     }
