@@ -90,6 +90,16 @@ final class TimelineBrowserTests {
         #expect(!dom.contains("<script"))
     }
 
+    @Test("a real docker stop: SIGTERM and SIGKILL labelled, the diagnosis shown, SIGURG noise hidden")
+    func stopStory() throws {
+        let dom = try chromium("--dump-dom", try writePage("nginx-noexec-restart"))
+        #expect(dom.components(separatedBy: ">SIGTERM ← runc<").count - 1 == 2, "a visible SIGTERM label per generation")
+        #expect(dom.components(separatedBy: ">SIGKILL ← runc<").count - 1 == 2, "a visible SIGKILL label per generation")
+        #expect(!dom.contains("SIGURG"))
+        #expect(dom.contains("class=\"finding\"") && dom.contains("ignored SIGTERM from host PID"))
+        #expect(dom.contains("Never received SIGTERM"))
+    }
+
     @Test("zombies: a trace without containers renders its PID namespace")
     func namespaces() throws {
         let dom = try chromium("--dump-dom", try writePage("zombies"))
