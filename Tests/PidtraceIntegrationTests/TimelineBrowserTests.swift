@@ -57,7 +57,9 @@ final class TimelineBrowserTests {
         let page = dir + "\(fixture).html"
         let r = try runPidtrace(["summary", "\(Self.fixtures)/\(fixture).ndjson", "--html", page])
         #expect(r.status == 0, "pidtrace: \(r.stderr)")
-        #expect(r.stdout.isEmpty && r.stderr.isEmpty)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.hasPrefix("pidtrace: wrote \(page) (") && r.stderr.hasSuffix(")\n"))
+        #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(FileManager.default.fileExists(atPath: page))
         return page
     }
