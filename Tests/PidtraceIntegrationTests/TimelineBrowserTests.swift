@@ -87,7 +87,7 @@ final class TimelineBrowserTests {
         #expect(dom.contains("<path class=\"oom-mark\""))
         #expect(dom.components(separatedBy: "<path class=\"sig").count - 1 == 3 + 1, "3 signals + the legend's")
         #expect(dom.contains("SIGKILL to PID 1 from host PID 77 (dockerd), delivered"))
-        #expect(dom.contains("sh -c start.sh → nginx -g daemon off;"))
+        #expect(dom.contains("sh -c start.sh → nginx -g 'daemon off;'"))
         #expect(dom.contains("class=\"znever\"") && dom.contains("class=\"zlate\""))
         #expect(!dom.contains("<script"))
     }

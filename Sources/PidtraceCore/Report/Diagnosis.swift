@@ -57,7 +57,7 @@ struct Diagnosis {
                 kind: "zombies",
                 text: "\(n) process\(n == 1 ? "" : "es") stayed \(n == 1 ? "a zombie" : "zombies") until the trace ended: "
                     + g.neverReaped.prefix(5).map { F.process($0.process) }.joined(separator: ", ")
-                    + (n > 5 ? ", …" : "") + ". Their parent never wait()ed for them; orphans are adopted by "
+                    + (n > 5 ? ", …" : "") + ". \(n == 1 ? "Its parent" : "Their parents") never wait()ed for \(n == 1 ? "it" : "them"); orphans are adopted by "
                     + "\(initName), which never reaps them either (a shell or an application as PID 1 does not).",
                 fix: "run the container with an init that reaps orphans (`docker run --init`), or make PID 1 wait() for its children"))
         }

@@ -7,9 +7,10 @@ enum ReportFormat {
         return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "?" : $0 }))
     }
 
-    /// An argv as a command line; an empty one (execve with no arguments) as "[comm]".
+    /// An argv as a shell would take it back (`nginx -g 'daemon off;'`); an empty one
+    /// (execve with no arguments) as "[comm]".
     static func command(_ argv: [String], comm: String?) -> String {
-        argv.isEmpty ? "[\(printable(comm ?? "?"))]" : argv.map(printable).joined(separator: " ")
+        argv.isEmpty ? "[\(printable(comm ?? "?"))]" : ShellQuote.join(argv.map(printable))
     }
 
     /// "host 4250/ns 3 (sleep)".

@@ -40,7 +40,7 @@ struct PID1StoryTests {
         #expect(g.execChain.map(\.argv) == [["/bin/sh", "/start-exec.sh"], ["nginx", "-g", "daemon off;"]])
         #expect(g.ending == .exited(code: 0))
         #expect(g.findings.map(\.kind) == ["clean_stop"])
-        #expect(g.findings.first?.text.hasPrefix("PID 1 (nginx -g daemon off;) received SIGTERM from host PID") == true)
+        #expect(g.findings.first?.text.hasPrefix("PID 1 (nginx -g 'daemon off;') received SIGTERM from host PID") == true)
     }
 
     @Test("a --restart=always crash loop is one block: count, ending, lifetimes, no false still running")
