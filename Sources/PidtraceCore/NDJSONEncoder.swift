@@ -1,4 +1,6 @@
-/// Encodes trace records as NDJSON lines (DESIGN.md §3) into a JSONBuffer.
+/// Encodes trace records as NDJSON lines into a JSONBuffer. The lines are a contract:
+/// docs/record.md documents every field (RecordDocTests keeps it complete); add fields,
+/// never rename or drop one.
 public struct NDJSONEncoder: Sendable {
     public let clock: BootClock
 

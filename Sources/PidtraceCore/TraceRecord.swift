@@ -1,5 +1,5 @@
 /// Everything a trace writes, in the order it happens. Sinks turn these into the
-/// table or NDJSON; the contract is in DESIGN.md §3.
+/// table or NDJSON; the NDJSON record is documented in docs/record.md.
 public enum TraceRecord: Sendable {
     case start(StartInfo)
     case process(ProcessRecord)

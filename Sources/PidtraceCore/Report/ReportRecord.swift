@@ -1,5 +1,5 @@
-/// The fields of one recorded line that the offline readers use (DESIGN.md §3 and
-/// the PID 1 forensics records of issue 4). Decoding is tolerant: unknown events
+/// The fields of one recorded line that the offline readers use (the record is
+/// documented in docs/record.md). Decoding is tolerant: unknown events
 /// and unknown fields are ignored, and every field that an earlier contract version
 /// lacked is optional. Only a line that cannot be told apart from garbage (no
 /// `event`, a process record without `host_pid`) is malformed.
