@@ -22,6 +22,20 @@ public struct NDJSONEncoder: Sendable {
             out.field("threads", s.filters.threads)
             if !s.filters.containers.isEmpty { out.field("containers", strings: s.filters.containers.map { Array($0.utf8) }) }
             out.endObject()
+            if !s.unavailable.isEmpty {
+                out.beginObject("unavailable")
+                for (kind, reason) in s.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                    switch kind { // keys are static strings
+                    case .fork: out.field("fork", reason)
+                    case .exec: out.field("exec", reason)
+                    case .exit: out.field("exit", reason)
+                    case .signal: out.field("signal", reason)
+                    case .oomKill: out.field("oom_kill", reason)
+                    case .reap: out.field("reap", reason)
+                    }
+                }
+                out.endObject()
+            }
         case let .process(p):
             encodeProcess(p, &out)
         case let .lost(l):

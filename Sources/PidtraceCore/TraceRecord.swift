@@ -97,9 +97,11 @@ public struct StartInfo: Sendable {
     public var bootID: String
     public var tracerPID: Int32
     public var filters: TraceFilters
+    /// Event kinds asked for that this kernel cannot record, with the reason.
+    public var unavailable: [EventKind: String]
 
     public init(tsNs: UInt64, version: String, hostname: String, kernel: String, bootID: String,
-                tracerPID: Int32, filters: TraceFilters) {
+                tracerPID: Int32, filters: TraceFilters, unavailable: [EventKind: String] = [:]) {
         self.tsNs = tsNs
         self.version = version
         self.hostname = hostname
@@ -107,6 +109,7 @@ public struct StartInfo: Sendable {
         self.bootID = bootID
         self.tracerPID = tracerPID
         self.filters = filters
+        self.unavailable = unavailable
     }
 }
 

@@ -98,6 +98,10 @@ public final class TraceSession {
             tracer = try BPFTracer(config: config, verbose: options.verbose)
         } catch { throw .bpf(error) }
         tracerBox.tracer = tracer
+        // Once, before the trace starts; the `start` record carries the same.
+        for (kind, reason) in tracer.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            warnText("pidtrace: \(kind.name) events are unavailable on this kernel: \(reason)\n")
+        }
         do {
             reader = try RingBufferReader(mapFD: tracer.ringBufferFD) { [unowned self] record in
                 self.handle(record)
@@ -244,7 +248,8 @@ public final class TraceSession {
             bootID: bootID, tracerPID: getpid(),
             filters: TraceFilters(pidNamespaces: t.pidNamespaces,
                                   kinds: EventKind.allCases.filter { t.kinds.contains($0) },
-                                  threads: t.threads, containers: options.containers))
+                                  threads: t.threads, containers: options.containers),
+            unavailable: tracer.unavailable)
     }
 }
 

@@ -125,7 +125,8 @@ struct RecordDocTests {
         return [
             .start(StartInfo(tsNs: 1, version: "0.1.0", hostname: "vm", kernel: "6.18.0", bootID: "4b44",
                              tracerPID: 99, filters: TraceFilters(pidNamespaces: [4_026_532_999], threads: true,
-                                                                  containers: ["web"]))),
+                                                                  containers: ["web"]),
+                             unavailable: Dictionary(uniqueKeysWithValues: EventKind.allCases.map { ($0, "reason") }))),
             .process(ProcessRecord(event: .sample(.fork, flags: threadInit), container: web)),
             .process(ProcessRecord(event: .sample(.exec, flags: PT_FLAG_THREAD.rawValue,
                                                   argsArea: Array("ls\u{0}-l\u{0}".utf8)), container: web)),
