@@ -123,7 +123,7 @@ final class TimelineBrowserTests {
         let r = try runPidtrace(["summary", input, "--html", page])
         #expect(r.status == 0)
         let dom = try chromium("--dump-dom", page)
-        #expect(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"))
+        #expect(dom.contains("&lt;script&gt;document.title='\\''pwned'\\''&lt;/script&gt;"), "shell-quoted, then escaped")
         #expect(!dom.contains("<script") && !dom.contains("<img") && !dom.contains("pwned</title>"))
     }
 
