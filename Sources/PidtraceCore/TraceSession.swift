@@ -77,7 +77,8 @@ public final class TraceSession {
         if options.jsonToStdout {
             sinks.append(NDJSONSink(output: .standardOutput(), clock: clock))
         } else if !options.quiet {
-            sinks.append(TableSink(output: .standardOutput(), clock: clock, showContainer: follower != nil))
+            sinks.append(TableSink(output: .standardOutput(), clock: clock, showContainer: follower != nil,
+                                   width: TerminalWidth.columns(of: STDOUT_FILENO)))
         }
         summarySink = options.summary
             ? SummarySink(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9)) : nil
