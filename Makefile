@@ -56,13 +56,15 @@ test: test-deps $(SKEL)
 bench: build test-deps
 	scripts/bench
 
-# The binary, a man page per command (from the commands' own help) and shell completions.
+# The binary, a man page per command (from the commands' own help: `man pidtrace-trace`)
+# and shell completions.
 install: build
 	$(SWIFT) package $(SWIFTPM) --allow-writing-to-package-directory generate-manual --multi-page
 	install -d $(BINDIR) $(MANDIR) $(SHAREDIR)/bash-completion/completions \
 		$(SHAREDIR)/zsh/site-functions $(SHAREDIR)/fish/vendor_completions.d
 	install -m 0755 $(SCRATCH)/$(CONFIG)/pidtrace $(BINDIR)/pidtrace
-	install -m 0644 $(SCRATCH)/plugins/GenerateManual/outputs/pidtrace/*.1 $(MANDIR)/
+	for page in $(SCRATCH)/plugins/GenerateManual/outputs/pidtrace/*.1; do \
+		name=$$(basename $$page .1); install -m 0644 $$page $(MANDIR)/$$(echo $$name | tr . -).1; done
 	$(SCRATCH)/$(CONFIG)/pidtrace --generate-completion-script bash > $(SHAREDIR)/bash-completion/completions/pidtrace
 	$(SCRATCH)/$(CONFIG)/pidtrace --generate-completion-script zsh > $(SHAREDIR)/zsh/site-functions/_pidtrace
 	$(SCRATCH)/$(CONFIG)/pidtrace --generate-completion-script fish > $(SHAREDIR)/fish/vendor_completions.d/pidtrace.fish

@@ -37,6 +37,7 @@ struct mm_struct { unsigned long arg_start; unsigned long arg_end; };
 struct linux_binprm { const char *filename; };
 
 struct task_struct {
+	unsigned int flags; /* PF_* */
 	int pid;
 	int tgid;
 	int exit_code;

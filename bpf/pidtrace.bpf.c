@@ -16,6 +16,10 @@ const volatile bool filter_pidns = false; /* only namespaces in watched_pidns (a
 const volatile bool trace_threads = false;
 const volatile __u32 kind_mask = ~0u;
 const volatile bool all_signals = false; /* else fatal and stop signals, and all to a namespace init */
+/* Following containers: a new PID namespace is watched from its init's fork until
+ * user space claims it for a container or drops it, so what runs inside before the
+ * claim (the entrypoint's first exec) is not missed. */
+const volatile bool watch_new_pidns = false;
 /* Wake the consumer only once this much is pending; it also polls with a short
  * timeout, which bounds latency. Wake-ups dominate consumer CPU otherwise. */
 const volatile __u64 wakeup_bytes = 0;
@@ -29,8 +33,10 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);  /* PID namespace inode */
-	__type(value, __u8);
+	__type(value, __u8); /* WATCHED_BY_USER, or WATCHED_TENTATIVELY until user space decides */
 } watched_pidns SEC(".maps");
+
+#define WATCHED_TENTATIVELY 2
 
 /* Ring reservations that failed, per CPU: user space reports them as `lost`. */
 struct {
@@ -221,6 +227,11 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	if (!e)
 		return 0;
 	fill_process(e, child);
+	if ((flags & PT_FLAG_UNWATCHED) && watch_new_pidns) {
+		__u8 tentative = WATCHED_TENTATIVELY;
+		if (!bpf_map_update_elem(&watched_pidns, &e->pidns, &tentative, BPF_NOEXIST))
+			flags |= PT_FLAG_WATCH_TENTATIVE;
+	}
 	e->kind = PT_EVENT_FORK;
 	e->flags = flags;
 	/* User space must see a new namespace before its init execs, to follow it:
@@ -295,6 +306,27 @@ static __always_inline bool is_harmless_signal(int sig)
 	       sig == 28 /* SIGWINCH */;
 }
 
+#define SIGKILL 9
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
+#define SI_TKILL (-6)
+#define PF_EXITING 0x00000004
+/* In-kernel senders pass these instead of a siginfo (include/linux/sched/signal.h). */
+#define SEND_SIG_NOINFO ((struct kernel_siginfo *)0)
+#define SEND_SIG_PRIV ((struct kernel_siginfo *)1)
+
+/* Whether @sender is the init of a PID namespace in its last breath, and @target lives
+ * in that namespace: zap_pid_ns_processes() kills everything left there. */
+static __always_inline bool is_pidns_teardown(struct task_struct *sender, struct task_struct *target)
+{
+	if (!(BPF_CORE_READ(sender, flags) & PF_EXITING) || !is_namespace_init(sender))
+		return false;
+	struct pid *spid = process_pid(sender);
+	__u32 level = BPF_CORE_READ(spid, level);
+	return pid_in_namespace(target, level, BPF_CORE_READ(spid, numbers[level].ns)) != 0;
+}
+
 SEC("tp_btf/signal_generate")
 int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
@@ -310,14 +342,30 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	e = reserve_event(struct pt_signal_event);
 	if (!e)
 		return 0;
+	struct task_struct *current = bpf_get_current_task_btf();
 	fill_process(&e->base, task);
 	e->base.kind = PT_EVENT_SIGNAL;
 	e->signal = sig;
-	/* SEND_SIG_NOINFO/SEND_SIG_PRIV (0, 1) are not pointers: the read fails, 0 stays. */
-	e->si_code = BPF_CORE_READ(info, si_code);
+	/* The special siginfo values are not pointers: report the code the receiver sees,
+	 * as the kernel's own tracepoint does. Only kill(), tgkill() and sigqueue() come
+	 * from a process; everything else the kernel generated itself, and `current` is
+	 * then only whoever was running (the faulting task, the exiting child, ...). */
+	if (info == SEND_SIG_NOINFO) {
+		e->si_code = SI_USER;
+		e->origin = PT_SIGNAL_FROM_KERNEL;
+	} else if (info == SEND_SIG_PRIV) {
+		e->si_code = SI_KERNEL;
+		e->origin = sig == SIGKILL && is_pidns_teardown(current, task) ? PT_SIGNAL_FROM_PIDNS_TEARDOWN
+									      : PT_SIGNAL_FROM_KERNEL;
+	} else {
+		e->si_code = BPF_CORE_READ(info, si_code);
+		e->origin = e->si_code == SI_USER || e->si_code == SI_QUEUE || e->si_code == SI_TKILL
+				    ? PT_SIGNAL_FROM_PROCESS
+				    : PT_SIGNAL_FROM_KERNEL;
+	}
 	e->result = result;
 	e->group = group;
-	fill_peer(&e->sender, bpf_get_current_task_btf(), task);
+	fill_peer(&e->sender, current, task);
 	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
 }

@@ -15,6 +15,7 @@ int pt_configure(struct pidtrace_bpf *skel, const struct pt_config *config)
 	skel->rodata->filter_pidns = config->filter_pidns;
 	skel->rodata->trace_threads = config->trace_threads;
 	skel->rodata->all_signals = config->all_signals;
+	skel->rodata->watch_new_pidns = config->watch_new_pidns;
 	skel->rodata->kind_mask = config->kind_mask;
 	skel->rodata->wakeup_bytes = config->wakeup_bytes;
 	return bpf_map__set_max_entries(skel->maps.events, config->ring_bytes);

@@ -25,6 +25,9 @@ public struct TracerConfig: Sendable, Equatable {
     public var threads = false
     /// Every signal, not only fatal and stop ones (and all to a namespace's PID 1).
     public var allSignals = false
+    /// Following containers: the kernel side watches each new PID namespace from its
+    /// init's fork until user space claims it (watch) or drops it (unwatch).
+    public var watchNewPIDNamespaces = false
     /// 4 MiB: no loss in the benchmark storms, and it is resident twice over (the
     /// kernel maps the data pages twice), so it is most of the tracer's RSS.
     public var ringBytes: UInt32 = 4 << 20
@@ -50,6 +53,7 @@ public final class BPFTracer: @unchecked Sendable {
             filter_pidns: config.isFiltered,
             trace_threads: config.threads,
             all_signals: config.allSignals,
+            watch_new_pidns: config.watchNewPIDNamespaces,
             kind_mask: config.kinds.reduce(0) { $0 | (1 << $1.rawValue) },
             ring_bytes: config.ringBytes,
             wakeup_bytes: config.wakeupBytes)

@@ -34,6 +34,13 @@ public final class ContainerFollower {
             // A new namespace whose container we do not know yet: ask the runtime for
             // its name (rare, and only while a name is awaited).
             let api = resolver.api
+            let started = self.started
+            tracker.takeCreated = {
+                started.created.withLock { pending in
+                    defer { pending.removeAll() }
+                    return pending
+                }
+            }
             tracker.nameOfUnfollowed = { id in
                 guard let found = (try? api.inspect(id: id)) ?? nil, let name = found.name,
                       awaited.contains(name) else { return nil }

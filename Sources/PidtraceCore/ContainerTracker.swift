@@ -31,13 +31,17 @@ public final class ContainerTracker {
     /// Followed containers by full ID → name and generations so far.
     private var followed: [String: (name: String, generations: Int)] = [:]
     private var namespaces: [UInt32: Generation] = [:]
-    /// Namespaces whose inode was reused by something not followed: dropped.
-    private var foreign: Set<UInt32> = []
+    /// Namespaces dropped (not a followed container's, or an inode reused by one that
+    /// is not): their events up to the time they were dropped are still in the ring.
+    private var foreign: [UInt32: UInt64] = [:]
     /// Live processes of followed containers, for nested namespaces and parents.
     private var processes: [UInt32: ContainerAttribution] = [:]
     private let proc: ProcReader
     /// With names awaited (--wait): the name to follow an unknown container ID by, if any.
     public var nameOfUnfollowed: ((String) -> String?)?
+    /// Containers the runtime reported created, not yet handed over: taken before a new
+    /// namespace is judged, so a `docker run` is claimed from its `create` event.
+    public var takeCreated: (() -> [(id: String, name: String)])?
     private let watch: (UInt32) -> Void
     private let unwatch: (UInt32) -> Void
 
@@ -58,18 +62,34 @@ public final class ContainerTracker {
         if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
         guard info.running, info.hostPID > 0, let inode = info.pidnsInode,
               namespaces[inode].map({ $0.ended || $0.attribution.id != info.id }) ?? true else { return }
+        // The runtime's answer may be stale (a crash loop between inspect and attach):
+        // a PID 1 that is gone now would read as "still running" forever, since its
+        // exit happened before the tracer was attached.
+        guard isAlive(hostPID: info.hostPID, inNamespace: inode) else {
+            Log.logger.info("container's PID 1 is gone already; following its next start", metadata: [
+                "container": "\(followed[info.id]?.name ?? info.shortID)", "host_pid": "\(info.hostPID)"])
+            return
+        }
         let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID),
                                            tsNs: tsNs, startedAt: info.startedAt, emit: emit)
-        snapshot(inPIDNamespaceOf: info.hostPID, tsNs: tsNs, attribution: attribution, emit: emit)
+        snapshot(inPIDNamespaceOf: info.hostPID, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
+    }
+
+    /// A live (not zombie) process that is still the init of this namespace.
+    private func isAlive(hostPID: Int32, inNamespace inode: UInt32) -> Bool {
+        guard let state = proc.status(pid: hostPID)?["State"]?.trimmingSpaces().first,
+              state != "Z" && state != "X" else { return false }
+        return proc.namespaceInode(pid: hostPID) == inode
     }
 
     /// `snapshot` records for the processes now in a namespace, from /proc.
-    private func snapshot(inPIDNamespaceOf hostPID: Int32, tsNs: UInt64,
+    private func snapshot(inPIDNamespaceOf hostPID: Int32, tsNs: UInt64, observed: SnapshotRecord.Observed,
                           attribution: ContainerAttribution, emit: (TraceRecord) -> Void) {
         for entry in ProcessSnapshot.processes(inPIDNamespaceOf: hostPID, proc: proc) {
             processes[UInt32(entry.hostPID)] = attribution
             let mntns = proc.namespaceInode(pid: entry.hostPID, kind: "mnt") ?? 0
-            emit(.snapshot(SnapshotRecord(tsNs: tsNs, process: entry, mntns: mntns, container: attribution)))
+            emit(.snapshot(SnapshotRecord(tsNs: tsNs, process: entry, mntns: mntns, container: attribution,
+                                          observed: observed)))
         }
     }
 
@@ -80,7 +100,7 @@ public final class ContainerTracker {
 
     /// The live generation running in a PID namespace, if any.
     public func container(ofPIDNamespace inode: UInt32) -> ContainerAttribution? {
-        guard let generation = namespaces[inode], !generation.ended, !foreign.contains(inode) else { return nil }
+        guard let generation = namespaces[inode], !generation.ended, foreign[inode] == nil else { return nil }
         return generation.attribution
     }
 
@@ -98,7 +118,7 @@ public final class ContainerTracker {
         if event.startsNewPIDNamespace {
             guard case let .keep(claimed) = claimNamespace(event, emit: emit) else { return .drop }
             attribution = claimed
-        } else if foreign.contains(inode) {
+        } else if let until = foreign[inode], event.tsNs <= until {
             return .drop
         } else if let generation = namespaces[inode] {
             attribution = generation.attribution
@@ -127,48 +147,57 @@ public final class ContainerTracker {
 
     private func claimNamespace(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Decision {
         let inode = event.pidns
+        var watchedHere = event.isWatchedTentatively
         // A namespace nested inside a followed container (Docker in Docker).
         if !event.isUnwatched, let parent = processes[event.hostPPID] {
             namespaces[inode] = Generation(attribution: parent, initHostPID: event.hostPID)
-            foreign.remove(inode)
+            foreign[inode] = nil
             return .keep(parent)
         }
         // A (re)start of a followed container?
         if let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup"),
            let id = CgroupResolver.containerID(inCgroupFile: text) {
+            if followed[id] == nil {
+                for (created, name) in takeCreated?() ?? [] { follow(id: created, name: name) }
+            }
             if followed[id] == nil, let nameOfUnfollowed {
                 // The runtime may answer only once the container has started: watch
                 // the namespace meanwhile, so its first exec waits in the ring.
                 watch(inode)
-                if let name = nameOfUnfollowed(id) {
-                    followed[id] = (name, 0)
-                } else {
-                    unwatch(inode)
-                    foreign.insert(inode) // drops what was queued meanwhile
-                    return .drop
-                }
+                watchedHere = true
+                if let name = nameOfUnfollowed(id) { followed[id] = (name, 0) }
             }
             if followed[id] != nil {
                 let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
                                                   tsNs: event.tsNs, startedAt: nil, emit: emit)
-                // What ran before the kernel filter knew the namespace (normally
-                // nothing but the init itself, still in the runtime's code).
-                snapshot(inPIDNamespaceOf: Int32(event.hostPID), tsNs: BootClock.nowBootNs(),
-                         attribution: attribution, emit: emit)
+                // Unless the kernel side watched the namespace from this fork on, what
+                // ran before the filter knew it is only in /proc now.
+                if event.isUnwatched && !watchedHere {
+                    snapshot(inPIDNamespaceOf: Int32(event.hostPID), tsNs: BootClock.nowBootNs(),
+                             observed: .claim, attribution: attribution, emit: emit)
+                }
                 return .keep(attribution)
             }
         }
-        // Not ours. If its inode is one we watch (reused), stop following it.
-        if !event.isUnwatched {
-            if namespaces[inode] != nil {
-                foreign.insert(inode)
-                unwatch(inode)
-                Log.logger.debug("PID namespace inode reused by an unfollowed namespace", metadata: ["pidns": "\(inode)"])
-            } else {
-                return .keep(nil) // inside a --pid/--pidns filter: kept, no container
-            }
+        if !event.isUnwatched && namespaces[inode] == nil {
+            return .keep(nil) // inside a --pid/--pidns filter: kept, no container
+        }
+        // Not ours. If the kernel side watches its inode (reused, or tentatively from
+        // this fork on), stop, and drop what it sent meanwhile.
+        if !event.isUnwatched || watchedHere {
+            unwatch(inode)
+            // Programs that saw it watched a moment ago may still commit events.
+            foreign[inode] = BootClock.nowBootNs() + RecordOrderer.slackNs
+            namespaces[inode] = nil
+            Log.logger.debug("PID namespace not followed", metadata: ["pidns": "\(inode)"])
         }
         return .drop
+    }
+
+    /// Forgets dropped namespaces whose queued events are long read.
+    public func prune(readUpToNs: UInt64) {
+        guard readUpToNs > 1_000_000_000, !foreign.isEmpty else { return }
+        foreign = foreign.filter { $0.value >= readUpToNs - 1_000_000_000 }
     }
 
     private func startGeneration(id: String, inode: UInt32, initHostPID: UInt32, tsNs: UInt64,
@@ -178,7 +207,7 @@ public final class ContainerTracker {
         followed[id] = entry
         let attribution = ContainerAttribution(id: id, name: entry.name, generation: entry.generations)
         namespaces[inode] = Generation(attribution: attribution, initHostPID: initHostPID)
-        foreign.remove(inode)
+        foreign[inode] = nil
         watch(inode)
         Log.logger.info("following a new generation", metadata: [
             "container": "\(entry.name)", "generation": "\(entry.generations)", "pidns": "\(inode)",

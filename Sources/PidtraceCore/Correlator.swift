@@ -68,5 +68,6 @@ public final class Correlator {
     /// Periodic work: zombies that have waited too long.
     public func tick(nowNs: UInt64, emit: (TraceRecord) -> Void) {
         for zombie in zombies?.overdue(nowNs: nowNs) ?? [] { emit(.zombie(zombie)) }
+        containers?.prune(readUpToNs: nowNs)
     }
 }

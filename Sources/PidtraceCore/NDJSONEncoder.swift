@@ -1,4 +1,6 @@
-/// Encodes trace records as NDJSON lines (DESIGN.md §3) into a JSONBuffer.
+/// Encodes trace records as NDJSON lines into a JSONBuffer. The lines are a contract:
+/// docs/record.md documents every field (RecordDocTests keeps it complete); add fields,
+/// never rename or drop one.
 public struct NDJSONEncoder: Sendable {
     public let clock: BootClock
 
@@ -97,6 +99,7 @@ public struct NDJSONEncoder: Sendable {
                 out.field("si_code", s.code)
                 out.field("result", s.resultName)
                 out.field("group", s.group)
+                out.field("origin", plain: s.origin.name)
             }
             if let sender = p.event.peer {
                 out.beginObject("sender")
@@ -163,6 +166,7 @@ public struct NDJSONEncoder: Sendable {
         common("snapshot", tsNs: s.tsNs, &out)
         Self.encodeProcessEntry(s.process, &out)
         out.field("mntns", s.mntns)
+        out.field("observed", plain: s.observed.name)
         encodeContainer(s.container, &out)
     }
 

@@ -16,3 +16,45 @@ public enum SignalName {
         return "SIG\(number)"
     }
 }
+
+/// Who a signal came from, in words, for the table and the summary alike.
+public enum SignalCause {
+    /// "from 30099 (runc)", "from the kernel (fault)", "from the kernel: PID 1 (sh)
+    /// exited and its namespace was torn down".
+    /// - Parameters:
+    ///   - origin: the record's `origin` (nil in files written before it existed: a process).
+    ///   - sender: host PID and comm of the task that was running when it was generated.
+    ///   - senderIsTarget: the sender is the signalled process itself.
+    public static func describe(signal: Int32, origin: SignalOrigin?, sender: (hostPID: Int, comm: String)?,
+                                senderIsTarget: Bool) -> String {
+        let who = sender.map { "\($0.hostPID) (\($0.comm))" } ?? "an unknown process"
+        switch origin ?? .process {
+        case .process:
+            return senderIsTarget ? "from itself" : "from " + who
+        case .pidnsTeardown:
+            return "from the kernel: PID 1 \(sender.map { "(\($0.comm)) " } ?? "")exited and its namespace was torn down"
+        case .kernel:
+            switch signal {
+            case 17: return "from the kernel: child \(who) exited or stopped"
+            case 13: return "from the kernel: write to a pipe or socket with no reader"
+            case 25: return "from the kernel: file size limit exceeded"
+            case 24: return "from the kernel: CPU time limit exceeded"
+            case 29: return "from the kernel: I/O ready on a file set to signal it (O_ASYNC)"
+            case 4, 5, 7, 8, 11, 31:
+                return senderIsTarget ? "from the kernel: a fault in the process itself" : "from the kernel (while \(who) ran)"
+            case 9: return "from the kernel (OOM killer or another kernel kill, while \(who) ran)"
+            default: return senderIsTarget ? "from the kernel (on the process's own behalf)" : "from the kernel (while \(who) ran)"
+            }
+        }
+    }
+
+    /// Signals that change a process's fate: fatal by default, stopping, or the
+    /// usual requests to end. The others (SIGCHLD, SIGURG, SIGWINCH, SIGCONT, ...)
+    /// are noise in a report unless asked for.
+    public static func changesFate(_ signal: Int32) -> Bool {
+        switch signal {
+        case 17, 18, 23, 28: false // SIGCHLD, SIGCONT, SIGURG, SIGWINCH: default action ignore/continue
+        default: true
+        }
+    }
+}

@@ -9,6 +9,10 @@ public final class TableSink: RecordSink {
     private let showContainer: Bool
     /// On a terminal, lines about a namespace's PID 1 are bold.
     private let highlight: Bool
+    /// `--signals all`: also the signals that change no process's fate (SIGCHLD, SIGURG, ...).
+    private let allSignals: Bool
+    /// With containers: what the END line explains.
+    private let story: LiveStory?
     /// On a terminal: its width, so that no line wraps (COMM and DETAIL are cut with
     /// "…"). nil: full lines, as when writing to a file or a pipe.
     private let width: Int?
@@ -21,10 +25,13 @@ public final class TableSink: RecordSink {
         "TIME         EVENT  CONTAINER      HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
 
     /// `width`: the terminal's columns (`TerminalWidth.columns(of:)`), or nil for no limit.
-    public init(output: OutputFile, clock: BootClock, showContainer: Bool = false, width: Int? = nil) {
+    public init(output: OutputFile, clock: BootClock, showContainer: Bool = false, allSignals: Bool = false,
+                width: Int? = nil) {
         self.output = output
         self.clock = clock
         self.showContainer = showContainer
+        self.allSignals = allSignals
+        story = showContainer ? LiveStory() : nil
         self.width = width.map { max($0, 20) }
         layout = TableLayout.fitting(width: self.width, showContainer: showContainer)
         highlight = isatty(output.fd) == 1
@@ -32,6 +39,7 @@ public final class TableSink: RecordSink {
     }
 
     public func write(_ record: TraceRecord) throws(OutputError) {
+        story?.observe(record)
         if var line = line(for: record) {
             if case .start = record, width != nil { line = layout.header() }
             if let width { line = Self.fit(line, width: width) }
@@ -55,7 +63,9 @@ public final class TableSink: RecordSink {
         case .start: return showContainer ? Self.containerHeader : Self.header
         case let .lost(l): return "\(timeOfDay(l.tsNs)) LOST   \(l.count) events the kernel could not hand over"
         case .stop: return nil
-        case let .process(p): return processLine(p)
+        case let .process(p):
+            if !allSignals, let s = p.event.signal, !SignalCause.changesFate(s.number) { return nil }
+            return processLine(p)
         case let .snapshot(snap):
             let p = snap.process
             return columns(tsNs: snap.tsNs, event: "ps", container: snap.container,
@@ -71,6 +81,9 @@ public final class TableSink: RecordSink {
                            hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
                 + "container \(c.container.name) generation \(c.container.generation) ended: "
                 + (c.exit.map(Self.describe) ?? "")
+                + (story?.ended(c) ?? []).map { f in
+                    "\n" + String(repeating: " ", count: 13) + "▸ " + f.text + (f.fix.map { " Fix: " + $0 + "." } ?? "")
+                }.joined()
         case let .reap(r):
             let who = r.reaper.hostPID == r.exit.event.hostPID ? "itself (auto-reaped)"
                 : "\(r.reaper.hostPID) (\(Self.printable(r.reaper.comm)))"
@@ -111,12 +124,38 @@ public final class TableSink: RecordSink {
         return line + pad(name, layout.comm) + " "
     }
 
-    /// `line` cut to `width` characters, its last one "…" when something was cut. A
-    /// leading bold escape takes no column and is kept.
-    static func fit(_ line: String, width: Int) -> String {
+    /// `text` within `width` columns. Its first line is a table row: cut, its last
+    /// character "…" when something was cut (a leading bold escape takes no column and is
+    /// kept). Lines under it (the END line's explanation) are sentences: word-wrapped
+    /// under their own indent, never cut, since they are what the reader came for.
+    static func fit(_ text: String, width: Int) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let bold = "\u{1B}[1m"
-        if line.hasPrefix(bold) { return bold + fit(String(line.dropFirst(bold.count)), width: width) }
-        return truncated(line, to: width)
+        let first = lines[0].hasPrefix(bold)
+            ? bold + truncated(String(lines[0].dropFirst(bold.count)), to: width) : truncated(lines[0], to: width)
+        return ([first] + lines.dropFirst().map { wrapped($0, width: width) }).joined(separator: "\n")
+    }
+
+    /// `line` broken at spaces into lines of at most `width` characters; the lines after
+    /// the first start under its text (past a leading "▸ "). A word longer than a line is cut.
+    static func wrapped(_ line: String, width: Int) -> String {
+        guard line.count > width else { return line }
+        let indent = line.prefix { $0 == " " }.count
+        let hang = String(repeating: " ", count: line.dropFirst(indent).hasPrefix("▸ ") ? indent + 2 : indent)
+        guard hang.count < width / 2 else { return truncated(line, to: width) }
+        var out: [String] = []
+        var current = String(line.prefix(indent)), empty = true
+        for word in line.dropFirst(indent).split(separator: " ") {
+            if !empty && current.count + 1 + word.count > width {
+                out.append(current)
+                current = hang
+                empty = true
+            }
+            current += (empty ? "" : " ") + word
+            empty = false
+        }
+        out.append(current)
+        return out.map { truncated($0, to: width) }.joined(separator: "\n")
     }
 
     /// `s` when it has at most `n` characters, else its first n - 1 and "…".
@@ -138,10 +177,11 @@ public final class TableSink: RecordSink {
             parts.append(Self.describe(e.exit))
             parts.append("after \(Self.duration(e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0))")
         case .signal:
-            if let s = e.signal, let sender = e.peer {
-                let from = sender.hostPID == e.hostPID ? "itself"
-                    : "\(sender.hostPID) (\(Self.printable(sender.comm)))"
-                parts.append("\(SignalName.of(s.number)) from \(from), \(s.resultName)")
+            if let s = e.signal {
+                let sender = e.peer.map { (hostPID: Int($0.hostPID), comm: Self.printable($0.comm)) }
+                let cause = SignalCause.describe(signal: s.number, origin: s.origin, sender: sender,
+                                                 senderIsTarget: e.peer?.hostPID == e.hostPID)
+                parts.append("\(SignalName.of(s.number)) \(cause), \(s.resultName)")
             }
         case .oomKill:
             parts.append("chosen by the OOM killer" + (e.memcgID.map { " (memory cgroup \($0))" } ?? ""))

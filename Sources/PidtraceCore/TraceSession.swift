@@ -49,6 +49,7 @@ public final class TraceSession {
     private var lostReported: UInt64 = 0
     private var lastLostCheckNs: UInt64 = 0
     private var failure: TraceError?
+    private let orderer = RecordOrderer()
 
     public init(options: TraceOptions, proc: ProcReader = ProcReader()) throws(TraceError) {
         self.options = options
@@ -78,7 +79,7 @@ public final class TraceSession {
             sinks.append(NDJSONSink(output: .standardOutput(), clock: clock))
         } else if !options.quiet {
             sinks.append(TableSink(output: .standardOutput(), clock: clock, showContainer: follower != nil,
-                                   width: TerminalWidth.columns(of: STDOUT_FILENO)))
+                                   allSignals: options.tracer.allSignals, width: TerminalWidth.columns(of: STDOUT_FILENO)))
         }
         summarySink = options.summary
             ? SummarySink(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9)) : nil
@@ -90,6 +91,7 @@ public final class TraceSession {
         var config = options.tracer
         if let follower {
             config.filtered = true
+            config.watchNewPIDNamespaces = true
             config.pidNamespaces += follower.initialNamespaces
         }
         do {
@@ -116,7 +118,7 @@ public final class TraceSession {
         do { try tracer.attach() } catch { throw .bpf(error) }
         Log.logger.info("attached", metadata: ["ring_bytes": "\(options.tracer.ringBytes)"])
         // `start` only once attached, so a script can wait for it.
-        emit(.start(startInfo()))
+        write(.start(startInfo()))
         follower?.start(tsNs: BootClock.nowBootNs(), emit: emit)
         flushSinks()
         if options.pauseConsumerMs > 0 {
@@ -130,12 +132,15 @@ public final class TraceSession {
 
         while StopRequest.reason == .none {
             if StopRequest.takeReopenRequest() { reopenOutputs() }
+            // Whatever the kernel committed before this is read by the poll.
+            let readFrom = BootClock.nowBootNs()
             do { try reader.poll(timeoutMs: 100) } catch { fail(.bpf(error)) }
             follower?.drainStarts(tsNs: BootClock.nowBootNs(), emit: emit)
             correlator.tick(nowNs: BootClock.nowBootNs(), emit: emit)
             status?.update(nowNs: BootClock.nowBootNs(), events: written, lost: lostReported,
                            containers: follower?.tracker)
             reportLost(force: false)
+            if readFrom > RecordOrderer.slackNs { orderer.release(upTo: readFrom - RecordOrderer.slackNs, write) }
             flushSinks()
             if let deadline, BootClock.nowBootNs() >= deadline { StopRequest.request(.duration) }
         }
@@ -145,10 +150,11 @@ public final class TraceSession {
         tracer.detach()
         do { try reader.drain() } catch { fail(.bpf(error)) }
         reportLost(force: true)
+        orderer.releaseAll(write)
         var stop = StopInfo(tsNs: BootClock.nowBootNs(), events: written, lost: lostReported,
                             reason: StopRequest.reason.name)
         if case let .output(error)? = failure { stop.error = error.description }
-        emit(.stop(stop))
+        write(.stop(stop))
         for sink in sinks {
             do { try sink.sync() } catch { noteOutputFailure(error) }
         }
@@ -163,16 +169,18 @@ public final class TraceSession {
             Log.logger.warning("skipping a malformed event: \(error)")
             return
         }
+        orderer.ringRead(event.tsNs)
         if correlator.process(event, emit: emit) { written += 1 }
     }
 
+    /// Every record but `start` goes through here, to the sinks in time order.
     private func emit(_ record: TraceRecord) {
         // Snapshots carry argv read from /proc, which the Correlator never sees.
         if options.argvLimits.redact, case var .snapshot(snap) = record {
             snap.process.argv = ArgvRedaction.redact(snap.process.argv)
-            return write(.snapshot(snap))
+            return orderer.add(.snapshot(snap), release: write)
         }
-        write(record)
+        orderer.add(record, release: write)
     }
 
     private func write(_ record: TraceRecord) {

@@ -90,6 +90,21 @@ final class TableWidthTests {
         #expect(TableSink.truncated("abc", to: 1) == "…")
     }
 
+    @Test func theENDLinesExplanationIsWrappedNotCut() {
+        let explanation = String(repeating: " ", count: 13) + "▸ PID 1 (/bin/sh /start.sh) ignored SIGTERM from host PID 4326 (runc): "
+            + "PID 1 of a namespace ignores every signal it has no handler for."
+        let row = "13:59:01.211 END    web      4301   1   container web generation 1 ended: killed by SIGKILL and more text"
+        let fitted = TableSink.fit(row + "\n" + explanation, width: 60).split(separator: "\n").map(String.init)
+        #expect(fitted[0] == TableSink.truncated(row, to: 60) && fitted[0].hasSuffix("…"))
+        #expect(fitted.count > 2)
+        #expect(fitted.allSatisfy { $0.count <= 60 })
+        #expect(fitted[1].hasPrefix(String(repeating: " ", count: 13) + "▸ PID 1"))
+        #expect(fitted.dropFirst(2).allSatisfy { $0.hasPrefix(String(repeating: " ", count: 15)) && $0.dropFirst(15).first != " " })
+        // Every word is still there, in order.
+        let words = fitted.dropFirst().flatMap { $0.split(separator: " ") }
+        #expect(words == explanation.split(separator: " "))
+    }
+
     @Test func snapshotLineQuotesArgv() throws {
         let entry = ProcessEntry(hostPID: 30082, hostPPID: 30067, nsPID: 7, nsPPID: 1, nsPIDs: [30082, 7],
                                  pidns: 4026532253, comm: "nginx",

@@ -93,7 +93,7 @@ final class SummaryCommandTests {
     func tree() throws {
         let r = try runPidtrace(["tree", fixture("restarts"), "--container", "web"])
         #expect(r.status == 0)
-        #expect(r.stdout.contains("4300/1 sh -c start.sh → nginx -g daemon off; (SIGKILL)\n  4301/2 sleep 1 (exit 0, zombie, never reaped)\n"))
+        #expect(r.stdout.contains("4300/1 sh -c start.sh → nginx -g 'daemon off;' (SIGKILL)\n  4301/2 sleep 1 (exit 0, zombie, never reaped)\n"))
         let unknown = try runPidtrace(["tree", fixture("restarts"), "--container", "db"])
         #expect(unknown.status == 68)
         #expect(unknown.stderr.hasSuffix("no container 'db' in \(fixture("restarts")); it has web\n"))

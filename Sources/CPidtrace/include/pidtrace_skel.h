@@ -13,6 +13,7 @@ struct pt_config {
 	bool filter_pidns;
 	bool trace_threads;
 	bool all_signals;
+	bool watch_new_pidns;   /* following containers: see bpf/pidtrace.bpf.c */
 	uint32_t kind_mask;    /* 1 << enum pt_event_kind */
 	uint32_t ring_bytes;   /* power of two, multiple of the page size */
 	uint64_t wakeup_bytes; /* 0: wake the consumer on every event */

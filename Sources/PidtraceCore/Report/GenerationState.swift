@@ -22,7 +22,8 @@ struct GenerationState {
     private func isInit(_ p: RecordedProcess) -> Bool { generation.initHostPID == p.hostPID }
 
     mutating func fork(_ p: RecordedProcess, _ stamp: TraceReport.Stamp) {
-        _ = newNode(p)
+        let index = newNode(p)
+        generation.processes[index].firstSeen = stamp
         if isInit(p) { generation.start = generation.start ?? stamp }
     }
 
@@ -32,11 +33,13 @@ struct GenerationState {
         if isInit(p) { generation.execChain.append(TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: false)) }
     }
 
-    mutating func snapshot(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ argv: [String]) {
+    /// `atClaim`: read from /proc when a generation that began during the trace was
+    /// claimed late; its command is then not one PID 1 ran before the trace.
+    mutating func snapshot(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ argv: [String], atClaim: Bool) {
         let index = node(p)
         generation.processes[index].commands.append(argv)
         if isInit(p) {
-            generation.execChain.append(TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: true))
+            generation.execChain.append(TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: !atClaim))
             generation.start = generation.start ?? stamp
         }
     }
@@ -44,6 +47,7 @@ struct GenerationState {
     mutating func exit(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ outcome: TraceReport.ExitOutcome?) {
         let index = node(p)
         generation.processes[index].exit = outcome
+        generation.processes[index].exitStamp = stamp
         currentNode[p.hostPID] = nil // a later record with this host PID is a new process
         lastExited[p.hostPID] = index
         if isInit(p) {
@@ -57,8 +61,16 @@ struct GenerationState {
         generation.end = generation.end ?? stamp
     }
 
+    /// Signals that change a process's fate are kept, per process and for PID 1; the
+    /// rest (SIGCHLD, SIGURG, ...) are only counted.
     mutating func signal(_ p: RecordedProcess, _ signal: TraceReport.Signal) {
+        guard SignalCause.changesFate(Int32(clamping: signal.number)) else {
+            if isInit(p) { generation.otherSignalsToInit[signal.name, default: 0] += 1 }
+            return
+        }
         if isInit(p) { generation.signalsToInit.append(signal) }
+        let index = node(p)
+        generation.processes[index].signals.append(signal)
     }
 
     mutating func oomKill(_ kill: TraceReport.OOMKill) {
@@ -87,7 +99,7 @@ struct GenerationState {
     }
 
     private mutating func newNode(_ p: RecordedProcess) -> Int {
-        generation.processes.append(TraceReport.ProcessNode(process: p.ref, hostPPID: p.hostPPID))
+        generation.processes.append(TraceReport.ProcessNode(process: p.ref, hostPPID: p.hostPPID, isInit: isInit(p)))
         currentNode[p.hostPID] = generation.processes.count - 1
         return generation.processes.count - 1
     }

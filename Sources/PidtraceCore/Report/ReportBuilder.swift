@@ -42,14 +42,17 @@ struct ReportBuilder {
             sessionLost = saturatingSum(sessionLost, count)
         case let .fork(stamp, p): process(p, claimsInit: true) { $0.fork(p, stamp) }
         case let .exec(stamp, p, argv): process(p, claimsInit: true) { $0.exec(p, stamp, argv) }
-        case let .snapshot(stamp, p, argv): process(p, claimsInit: true) { $0.snapshot(p, stamp, argv) }
+        case let .snapshot(stamp, p, argv, atClaim):
+            process(p, claimsInit: true) { $0.snapshot(p, stamp, argv, atClaim: atClaim) }
         case let .exit(stamp, p, outcome): process(p, claimsInit: false) { $0.exit(p, stamp, outcome) }
         case let .containerStart(stamp, p):
             process(p, claimsInit: true) { $0.generation.start = stamp }
         case let .containerExit(stamp, p, outcome):
             process(p, claimsInit: false) { $0.containerExit(stamp, outcome) }
         case let .signal(p, signal):
-            process(p, claimsInit: false) { $0.signal(p, signal) }
+            var signal = signal
+            signal.target = p.ref
+            process(p, claimsInit: false) { [signal] in $0.signal(p, signal) }
         case let .oomKill(stamp, p, memcgID):
             process(p, claimsInit: false) { $0.oomKill(TraceReport.OOMKill(process: p.ref, stamp: stamp, memcgID: memcgID)) }
         case let .zombie(stamp, p, zombieNs):

@@ -1,0 +1,88 @@
+/// Hands records to the sinks in `ts_ns` order.
+///
+/// Two sources disagree otherwise: the ring buffer keeps the order in which BPF
+/// programs reserved space, and each took its time a few microseconds earlier, so
+/// records of two CPUs can cross; and records user space makes (a `snapshot`, a
+/// `zombie`, a `lost` count) carry the time they are made while older kernel records
+/// may still wait in the ring. A record is held until no earlier one can still come:
+/// until the ring has been read past its time plus `slackNs`.
+final class RecordOrderer {
+    /// How long after taking its time a BPF program may commit its record. Far more
+    /// than it takes (microseconds); a program preempted for longer than this between
+    /// the two can still be out of order by that much.
+    static let slackNs: UInt64 = 10_000_000
+    /// Held records beyond this are released as far as the ring has been read, so a
+    /// long drain does not pile them up.
+    static let releaseAbove = 4096
+
+    /// Sorted by time from `head` on; the slots before `head` were released.
+    private var held: [TraceRecord] = []
+    private var head = 0
+    /// The newest time among kernel records added: the ring has been read up to here.
+    private var ringNs: UInt64 = 0
+
+    init() { held.reserveCapacity(Self.releaseAbove * 2) }
+
+    /// A kernel event with this time was read from the ring.
+    @inline(__always)
+    func ringRead(_ tsNs: UInt64) {
+        if tsNs > ringNs { ringNs = tsNs }
+    }
+
+    @inline(__always)
+    func add(_ record: TraceRecord, release emit: (TraceRecord) -> Void) {
+        let ts = record.tsNs
+        if held.count == head || held[held.count - 1].tsNs <= ts {
+            held.append(record)
+        } else {
+            // Rare: a few slots back at most.
+            var i = held.count - 1
+            while i > head && held[i - 1].tsNs > ts { i -= 1 }
+            held.insert(record, at: i)
+        }
+        if held.count - head > Self.releaseAbove, ringNs > Self.slackNs {
+            release(upTo: ringNs - Self.slackNs, emit)
+        }
+    }
+
+    /// Releases what is older than `watermarkNs` (everything the ring held before
+    /// then has been read).
+    func release(upTo watermarkNs: UInt64, _ emit: (TraceRecord) -> Void) {
+        while head < held.count && held[head].tsNs <= watermarkNs {
+            emit(held[head])
+            head += 1
+        }
+        compact()
+    }
+
+    /// At the end of a trace, once the ring is drained.
+    func releaseAll(_ emit: (TraceRecord) -> Void) {
+        release(upTo: .max, emit)
+    }
+
+    private func compact() {
+        if head == held.count {
+            held.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 1024 && head * 2 > held.count {
+            held.removeFirst(head)
+            head = 0
+        }
+    }
+}
+
+extension TraceRecord {
+    /// Boot-time ns of the record.
+    var tsNs: UInt64 {
+        switch self {
+        case let .start(s): s.tsNs
+        case let .process(p): p.event.tsNs
+        case let .lost(l): l.tsNs
+        case let .stop(s): s.tsNs
+        case let .snapshot(s): s.tsNs
+        case let .containerStart(c), let .containerExit(c): c.tsNs
+        case let .reap(r): r.tsNs
+        case let .zombie(z): z.tsNs
+        }
+    }
+}
