@@ -60,8 +60,8 @@ final class LiveStory {
             case .exit:
                 if state.generation.initHostPID != Int(e.hostPID) { state.live[e.hostPID] = nil }
             case .signal:
-                guard let s = e.signal, SignalCause.changesFate(s.number) else { return }
-                let index = Self.node(&state, hostPID: e.hostPID, nsPID: Int(e.nsPID), comm: Self.text(e.comm), tsNs: nil)
+                // Only live processes: a signal can trail its target's exit.
+                guard let s = e.signal, SignalCause.changesFate(s.number), let index = state.live[e.hostPID] else { return }
                 let signal = Self.signal(e, s, stamp: stamp(e.tsNs))
                 if state.generation.processes[index].signals.count < Self.maxSignals {
                     state.generation.processes[index].signals.append(signal)

@@ -69,7 +69,8 @@ struct GenerationState {
             return
         }
         if isInit(p) { generation.signalsToInit.append(signal) }
-        let index = node(p)
+        // A signal can trail its target's exit (SIGIO as its files close): that process, not a new one.
+        let index = currentNode[p.hostPID] ?? lastExited[p.hostPID] ?? node(p)
         generation.processes[index].signals.append(signal)
     }
 

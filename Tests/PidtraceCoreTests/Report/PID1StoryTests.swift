@@ -33,6 +33,15 @@ struct PID1StoryTests {
         #expect(text.contains("other signals to PID 1 (not shown one by one): SIGURG ×"))
     }
 
+    @Test("a signal after its target's exit (nginx's SIGIO) names that process, once")
+    func signalAfterExit() throws {
+        let report = try ReportFixture.report("nginx-noexec-stop")
+        let g = try #require(report.generations.first)
+        #expect(g.processes.map(\.process.hostPID).count == Set(g.processes.map(\.process.hostPID)).count)
+        let unaware = try #require(g.findings.first { $0.kind == "never_got_sigterm" })
+        #expect(unaware.text.components(separatedBy: "(nginx)").count - 1 == 3, "\(unaware.text)")
+    }
+
     @Test("nginx as PID 1 (exec): it handled SIGTERM, no pitfall")
     func entrypointWithExec() throws {
         let report = try ReportFixture.report("nginx-exec-stop")
