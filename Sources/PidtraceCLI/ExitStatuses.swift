@@ -7,7 +7,7 @@ enum ExitStatuses {
         (64, "bad arguments (usage printed)"),
         (65, "`summary`/`tree`: nothing readable in the file; an ID prefix matching several containers"),
         (66, "`--pid`/`--pidns` names no live process or namespace; `summary`/`tree` cannot read the file"),
-        (68, "no such container (the message lists the running ones)"),
+        (68, "no such container (the message lists the running ones; the trace suggests `--wait`)"),
         (69, "no BTF; Docker API unreachable for a name; `check` found a failing requirement"),
         (70, "BPF load/attach failed for another reason"),
         (73, "output file cannot be created"),

@@ -79,7 +79,7 @@ public final class TraceSession {
             sinks.append(NDJSONSink(output: .standardOutput(), clock: clock))
         } else if !options.quiet {
             sinks.append(TableSink(output: .standardOutput(), clock: clock, showContainer: follower != nil,
-                                   allSignals: options.tracer.allSignals))
+                                   allSignals: options.tracer.allSignals, width: TerminalWidth.columns(of: STDOUT_FILENO)))
         }
         summarySink = options.summary
             ? SummarySink(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9)) : nil

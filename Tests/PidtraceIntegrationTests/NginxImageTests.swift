@@ -47,4 +47,19 @@ struct NginxImageTests {
         #expect(took < 2, "docker stop -t 3 took \(took) s")
         #expect(try web.inspect("{{.State.ExitCode}}") == "0")
     }
+
+    @Test func psTakesTheContainerAsAnArgumentAndPutsHostPIDsFirst() throws {
+        let web = try DockerContainer.nginx(.noExec)
+        let initPID = try web.hostPID()
+        let r = try DockerFixture.pidtrace(["ps", web.name])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: " ") }
+        #expect(rows.first.map { Array($0.prefix(5)) } == ["CONTAINER", "HOST-PID", "HOST-PPID", "NS-PID", "NS-PPID"])
+        // PID 1: host PID (docker inspect), then its host parent, NS-PID 1, NS-PPID 0.
+        let pid1 = try #require(rows.dropFirst().first { $0.count > 3 && $0[3] == "1" })
+        #expect(pid1[0] == Substring(web.name) && pid1[1] == Substring(String(initPID)) && pid1[4] == "0")
+        #expect(pid1.suffix(2) == ["/bin/sh", "/start.sh"])
+        let master = try web.nginxMasterNSPID()
+        #expect(rows.contains { $0.count > 4 && $0[3] == Substring(String(master)) && $0[4] == "1" && $0[5] == "nginx" })
+    }
 }
