@@ -41,6 +41,10 @@ public struct NDJSONEncoder: Sendable {
         case let .lost(l):
             common("lost", tsNs: l.tsNs, &out)
             out.field("count", l.count)
+        case let .notice(n):
+            common("notice", tsNs: n.tsNs, &out)
+            out.field("kind", plain: n.notice.kind.name)
+            out.field("message", n.notice.message)
         case let .stop(s):
             common("stop", tsNs: s.tsNs, &out)
             out.field("events", s.events)

@@ -62,6 +62,7 @@ public final class TableSink: RecordSink {
         switch record {
         case .start: return showContainer ? Self.containerHeader : Self.header
         case let .lost(l): return "\(timeOfDay(l.tsNs)) LOST   \(l.count) events the kernel could not hand over"
+        case let .notice(n): return "\(timeOfDay(n.tsNs)) NOTICE \(n.notice.message)"
         case .stop: return nil
         case let .process(p):
             if !allSignals, let s = p.event.signal, !SignalCause.changesFate(s.number) { return nil }

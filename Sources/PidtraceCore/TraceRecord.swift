@@ -11,6 +11,18 @@ public enum TraceRecord: Sendable {
     case containerExit(ContainerLifecycle)
     case reap(ReapRecord)
     case zombie(ZombieRecord)
+    /// Something that changes what the file means: events may be missing, a runtime call failed.
+    case notice(NoticeRecord)
+}
+
+public struct NoticeRecord: Sendable {
+    public var tsNs: UInt64
+    public var notice: Notice
+
+    public init(tsNs: UInt64, notice: Notice) {
+        self.tsNs = tsNs
+        self.notice = notice
+    }
 }
 
 /// A process event with what user space adds to it. A class: made once per event and

@@ -143,6 +143,7 @@ struct RecordDocTests {
             .containerExit(exitedBy),
             .containerExit(exitedNormally),
             .lost(LostInfo(tsNs: 6, count: 910)),
+            .notice(NoticeRecord(tsNs: 6, notice: Notice(kind: .runtimeEventsGap, message: "stream lost"))),
             .stop(stop),
         ]
     }
