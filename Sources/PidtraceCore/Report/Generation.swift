@@ -18,7 +18,8 @@ extension TraceReport {
         /// The other signals to PID 1 (SIGCHLD, SIGURG, ...), counted by name.
         public var otherSignalsToInit: [String: Int] = [:]
         public var oomKills: [OOMKill] = []
-        /// Distinct host PIDs among this generation's records (threads not counted).
+        /// Processes among this generation's records (threads not counted; a reused
+        /// host PID is another process). Counted, so a bounded report still knows it.
         public var processesSeen = 0
         /// `zombie` records with no later `reap` of the same process: still zombies when
         /// the trace ended. (An `exit` without a `reap` is not counted: the tracer's

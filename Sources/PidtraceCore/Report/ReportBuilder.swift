@@ -14,7 +14,14 @@ struct ReportBuilder {
     private var byPIDNamespace: [Int?: Int] = [:]
     private var sessionLost = 0
 
-    init(lateReapNs: Int) { self.lateReapNs = lateReapNs }
+    /// Process nodes kept per generation before exited ones are forgotten; nil keeps
+    /// all (a file's `tree` needs them; a live `--summary` must stay bounded).
+    let nodeLimit: Int?
+
+    init(lateReapNs: Int, nodeLimit: Int? = nil) {
+        self.lateReapNs = lateReapNs
+        self.nodeLimit = nodeLimit
+    }
 
     mutating func malformed(line: Int, _ message: String) {
         report.diagnostics.append(TraceReport.Diagnostic(line: line, message: message))
@@ -87,7 +94,6 @@ struct ReportBuilder {
         let claims = claimsInit && p.nsPID == 1
         let index = route(p, claimsInit: claims)
         if claims { states[index].claimInit(p) }
-        states[index].seen.insert(p.hostPID)
         update(&states[index])
     }
 
@@ -120,6 +126,7 @@ struct ReportBuilder {
 
     private mutating func newState(pidns: Int?, container: TraceReport.ContainerIdentity?) -> Int {
         var state = GenerationState()
+        state.nodeLimit = nodeLimit
         state.generation.pidns = pidns
         state.generation.container = container
         states.append(state)

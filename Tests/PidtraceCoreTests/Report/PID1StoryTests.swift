@@ -85,3 +85,39 @@ struct PID1StoryTests {
         #expect(runs.map(\.count) == [2, 1, 1])
     }
 }
+
+@Suite("summary report: bounded for a live --summary")
+struct BoundedReportTests {
+    /// 20,000 short-lived children of one PID 1, then a stop: the live report keeps a
+    /// bounded number of nodes, counts them all, and still tells the stop story.
+    @Test func manyProcessesStayBounded() throws {
+        var builder = ReportBuilder(lateReapNs: 5_000_000_000, nodeLimit: 512)
+        func process(_ pid: Int, _ ppid: Int, _ ns: Int) -> RecordedProcess {
+            var p = RecordedProcess(.object(["host_pid": .int(pid), "host_ppid": .int(ppid),
+                                                           "ns_pid": .int(ns), "pidns": .int(7)]))!
+            p.comm = "x"
+            return p
+        }
+        let stamp = { (ns: Int) in TraceReport.Stamp(time: nil, tsNs: ns) }
+        builder.add(.fork(stamp(1), process(100, 1, 1)))
+        builder.add(.exec(stamp(2), process(100, 1, 1), argv: ["/bin/sh", "/start.sh"]))
+        for i in 0..<20_000 {
+            builder.add(.fork(stamp(10 + 3 * i), process(1000 + i, 100, 2 + i)))
+            builder.add(.exit(stamp(11 + 3 * i), process(1000 + i, 100, 2 + i), .code(0)))
+        }
+        builder.add(.fork(stamp(100_000), process(50_000, 100, 30_000)))
+        var term = TraceReport.Signal(stamp: stamp(1_000_000_000), number: 15, name: "SIGTERM")
+        term.result = "ignored"
+        term.origin = "process"
+        builder.add(.signal(process(100, 1, 1), term))
+        var kill = TraceReport.Signal(stamp: stamp(4_000_000_000), number: 9, name: "SIGKILL")
+        kill.origin = "process"
+        builder.add(.signal(process(100, 1, 1), kill))
+        builder.add(.exit(stamp(4_000_000_001), process(100, 1, 1), .signal(9, name: "SIGKILL", coreDumped: false)))
+        let g = try #require(builder.finish().generations.first)
+        #expect(g.processesSeen == 20_002)
+        #expect(g.processes.count <= 512, "\(g.processes.count) nodes kept")
+        #expect(g.findings.map(\.kind) == ["stop_timeout", "never_got_sigterm"])
+        #expect(g.findings.last?.text.contains("host 50000/ns 30000") == true)
+    }
+}
