@@ -12,7 +12,7 @@ SWIFTPM   := --scratch-path $(SCRATCH)
 BPF_OBJ   := .build/bpf/pidtrace.bpf.o
 SKEL      := Sources/CPidtrace/generated/pidtrace.skel.h
 BUILD_DEPS := libbpf-dev libelf-dev zlib1g-dev bpftool
-TEST_DEPS  := docker.io busybox-static util-linux libcap2-bin jq python3-minimal chromium fonts-dejavu-core
+TEST_DEPS  := docker.io busybox-static nginx-light util-linux libcap2-bin jq python3-minimal chromium fonts-dejavu-core
 
 PREFIX    ?= /usr/local
 BINDIR    := $(DESTDIR)$(PREFIX)/bin
@@ -56,13 +56,15 @@ test: test-deps $(SKEL)
 bench: build test-deps
 	scripts/bench
 
-# The binary, a man page per command (from the commands' own help) and shell completions.
+# The binary, a man page per command (from the commands' own help: `man pidtrace-trace`)
+# and shell completions.
 install: build
 	$(SWIFT) package $(SWIFTPM) --allow-writing-to-package-directory generate-manual --multi-page
 	install -d $(BINDIR) $(MANDIR) $(SHAREDIR)/bash-completion/completions \
 		$(SHAREDIR)/zsh/site-functions $(SHAREDIR)/fish/vendor_completions.d
 	install -m 0755 $(SCRATCH)/$(CONFIG)/pidtrace $(BINDIR)/pidtrace
-	install -m 0644 $(SCRATCH)/plugins/GenerateManual/outputs/pidtrace/*.1 $(MANDIR)/
+	for page in $(SCRATCH)/plugins/GenerateManual/outputs/pidtrace/*.1; do \
+		name=$$(basename $$page .1); install -m 0644 $$page $(MANDIR)/$$(echo $$name | tr . -).1; done
 	$(SCRATCH)/$(CONFIG)/pidtrace --generate-completion-script bash > $(SHAREDIR)/bash-completion/completions/pidtrace
 	$(SCRATCH)/$(CONFIG)/pidtrace --generate-completion-script zsh > $(SHAREDIR)/zsh/site-functions/_pidtrace
 	$(SCRATCH)/$(CONFIG)/pidtrace --generate-completion-script fish > $(SHAREDIR)/fish/vendor_completions.d/pidtrace.fish

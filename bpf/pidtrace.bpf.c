@@ -65,6 +65,36 @@ static __always_inline bool zombies_matched(void)
 	return filter_pidns;
 }
 
+/* The exit of a process, claimed by the one thread that records it. Without the
+ * tracepoint's group_dead (newer kernels: not 6.12, 6.18 has it), "the process is gone" is read from
+ * signal->live, and threads exiting at once can all see it at 0: each of them
+ * tries to claim the process here, and only the first insert succeeds. Keyed by
+ * tgid and start time, so a claim can never match a later process and needs no
+ * deletion; LRU lets old claims go. */
+struct exit_claim {
+	__u32 tgid;
+	__u32 pad;
+	__u64 start_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct exit_claim);
+	__type(value, __u8);
+} exit_claims SEC(".maps");
+
+/* 5.10's mark_victim passes only the victim's PID. The OOM killer sends the victim
+ * SIGKILL just before marking it, from the same task: handle_signal_generate_oom
+ * remembers that target here (keyed by the sending thread), and handle_mark_victim_pid
+ * takes the task from it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);   /* the sending thread's host tid */
+	__type(value, __u64); /* struct task_struct * of the target */
+} oom_kill_targets SEC(".maps");
+
 /* Exec records are too big for the BPF stack; built here, then sent cut to size. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -358,20 +388,16 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, s
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
+/* Records the exit of @task (a thread, or with @process_gone the whole process). */
+static __always_inline void record_exit(struct task_struct *task, bool process_gone)
 {
-	/* Fires per thread; do_exit() has already decremented signal->live, so 0
-	 * means this is the last thread and the process is gone. (Newer kernels also
-	 * pass group_dead, older ones do not: this works on both.) */
-	bool process_gone = task->signal->live.counter == 0;
 	struct pt_event *e;
 
 	if (!kind_wanted(PT_EVENT_EXIT) || (!process_gone && !trace_threads) || !is_watched(task))
-		return 0;
+		return;
 	e = reserve_event(struct pt_event);
 	if (!e)
-		return 0;
+		return;
 	fill_process(e, task);
 	e->kind = PT_EVENT_EXIT;
 	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
@@ -382,6 +408,37 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 		__u8 one = 1;
 		bpf_map_update_elem(&zombies, &tgid, &one, BPF_ANY);
 	}
+}
+
+/* Kernels without group_dead (6.12 and older): the tracepoint passes only the task. It fires per thread,
+ * after do_exit() decremented signal->live; 0 means the process is gone, but
+ * threads exiting at once may all read 0, so the first to claim it records it. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
+{
+	bool process_gone = BPF_CORE_READ(task, signal, live.counter) == 0;
+
+	if (process_gone) {
+		struct exit_claim key = {
+			.tgid = BPF_CORE_READ(task, tgid),
+			.start_ns = BPF_CORE_READ(task, group_leader, start_boottime),
+		};
+		__u8 one = 1;
+		/* Another thread of the process already recorded its exit: this one
+		 * is a thread exit like any other. */
+		if (bpf_map_update_elem(&exit_claims, &key, &one, BPF_NOEXIST))
+			process_gone = false;
+	}
+	record_exit(task, process_gone);
+	return 0;
+}
+
+/* Newer kernels (6.18 here) pass group_dead: true for exactly one thread, the one whose
+ * decrement of signal->live reached 0. Chosen at load time from the kernel's BTF. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit_group_dead, struct task_struct *task, bool group_dead)
+{
+	record_exit(task, group_dead);
 	return 0;
 }
 
@@ -431,7 +488,9 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	e = reserve_event(struct pt_signal_event);
 	if (!e)
 		return 0;
-	struct task_struct *current = bpf_get_current_task_btf();
+	/* bpf_get_current_task_btf() needs 5.11; the plain helper works from 5.10
+	 * (every read of the task goes through BPF_CORE_READ anyway). */
+	struct task_struct *current = (struct task_struct *)bpf_get_current_task();
 	fill_process_any(&e->base, task);
 	e->base.kind = PT_EVENT_SIGNAL;
 	e->signal = sig;
@@ -459,30 +518,74 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	return 0;
 }
 
-SEC("tp_btf/mark_victim")
-int BPF_PROG(handle_mark_victim, struct task_struct *task)
+/* Records @task as chosen by the OOM killer. */
+static __always_inline void record_oom_kill(struct task_struct *task)
 {
 	struct pt_oom_event *e;
 
 	if (!kind_wanted(PT_EVENT_OOM_KILL) || !is_watched(task))
-		return 0;
+		return;
 	e = reserve_event(struct pt_oom_event);
 	if (!e)
-		return 0;
+		return;
 	fill_process_any(&e->base, task);
 	e->base.kind = PT_EVENT_OOM_KILL;
 	int memcg = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
 	if (memcg >= 0 && memcg < 16)
 		e->memcg_id = BPF_CORE_READ(task, cgroups, subsys[memcg], cgroup, kn, id);
 	bpf_ringbuf_submit(e, submit_flags());
+}
+
+/* 6.8 and later (and 6.1 from 6.1.83 on) pass the victim task. */
+SEC("tp_btf/mark_victim")
+int BPF_PROG(handle_mark_victim, struct task_struct *task)
+{
+	record_oom_kill(task);
+	return 0;
+}
+
+/* Before that (5.10), mark_victim passes the victim's PID only. __oom_kill_process()
+ * sends the victim SIGKILL (SEND_SIG_PRIV) right before marking it: this second
+ * program on signal_generate, loaded only on such kernels, keeps that target. */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(handle_signal_generate_oom, int sig, struct kernel_siginfo *info, struct task_struct *task)
+{
+	if (sig != 9 /* SIGKILL */ || (unsigned long)info != 1 /* SEND_SIG_PRIV */)
+		return 0;
+	__u32 sender = (__u32)bpf_get_current_pid_tgid();
+	__u64 target = (__u64)task;
+	bpf_map_update_elem(&oom_kill_targets, &sender, &target, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/mark_victim")
+int BPF_PROG(handle_mark_victim_pid, int pid)
+{
+	__u32 sender = (__u32)bpf_get_current_pid_tgid();
+	__u64 *target = bpf_map_lookup_elem(&oom_kill_targets, &sender);
+	struct task_struct *task = NULL;
+
+	if (target) {
+		task = (struct task_struct *)*target;
+		bpf_map_delete_elem(&oom_kill_targets, &sender);
+	}
+	/* A victim already exiting is marked without a signal: it may be the
+	 * current task itself. */
+	if (!task || BPF_CORE_READ(task, pid) != pid) {
+		task = (struct task_struct *)bpf_get_current_task();
+		if (BPF_CORE_READ(task, pid) != pid)
+			return 0;
+	}
+	record_oom_kill(task);
 	return 0;
 }
 
 /* sched_process_free fires once a dead task is released (after an RCU grace
  * period): for a process leader that ends its time as a zombie. Its PIDs are
  * already detached then, so user space supplies their namespace view from the exit
- * (and reports nothing for a process whose exit it has not: see zombies_matched()). (This kernel has
- * no kprobes or fentry, CONFIG_KPROBES and ftrace being off: tracepoints work.) */
+ * (and reports nothing for a process whose exit it has not: see zombies_matched()).
+ * (This kernel has no kprobes or fentry, CONFIG_KPROBES and ftrace being off:
+ * tracepoints work.) */
 SEC("tp_btf/sched_process_free")
 int BPF_PROG(handle_sched_process_free, struct task_struct *task)
 {

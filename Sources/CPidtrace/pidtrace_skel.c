@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "pidtrace_skel.h"
 #include "generated/pidtrace.skel.h" /* made by `make` with bpftool gen skeleton */
@@ -21,6 +22,29 @@ int pt_configure(struct pidtrace_bpf *skel, const struct pt_config *config)
 	return bpf_map__set_max_entries(skel->maps.events, config->ring_bytes);
 }
 
+static struct bpf_program *program(struct pidtrace_bpf *skel, enum pt_program p)
+{
+	switch (p) {
+	case PT_PROG_FORK: return skel->progs.handle_sched_process_fork;
+	case PT_PROG_EXEC: return skel->progs.handle_sched_process_exec;
+	case PT_PROG_EXIT: return skel->progs.handle_sched_process_exit;
+	case PT_PROG_EXIT_GROUP_DEAD: return skel->progs.handle_sched_process_exit_group_dead;
+	case PT_PROG_SIGNAL: return skel->progs.handle_signal_generate;
+	case PT_PROG_OOM: return skel->progs.handle_mark_victim;
+	case PT_PROG_OOM_PID: return skel->progs.handle_mark_victim_pid;
+	case PT_PROG_OOM_SIGNAL: return skel->progs.handle_signal_generate_oom;
+	case PT_PROG_FREE: return skel->progs.handle_sched_process_free;
+	case PT_PROG_COUNT: break;
+	}
+	return NULL;
+}
+
+int pt_set_autoload(struct pidtrace_bpf *skel, enum pt_program p, bool load)
+{
+	struct bpf_program *prog = program(skel, p);
+	return prog ? bpf_program__set_autoload(prog, load) : -EINVAL;
+}
+
 int pt_load(struct pidtrace_bpf *skel) { return pidtrace_bpf__load(skel); }
 int pt_attach(struct pidtrace_bpf *skel) { return pidtrace_bpf__attach(skel); }
 void pt_detach(struct pidtrace_bpf *skel) { pidtrace_bpf__detach(skel); }
@@ -29,6 +53,40 @@ void pt_destroy(struct pidtrace_bpf *skel) { pidtrace_bpf__destroy(skel); }
 int pt_events_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.events); }
 int pt_watched_pidns_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.watched_pidns); }
 int pt_lost_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.lost); }
+
+/* The prototype of btf_trace_<name>: a typedef of a pointer to a function whose
+ * first parameter is the tracepoint's private data, then its arguments. */
+static const struct btf_type *tracepoint_proto(const struct btf *btf, const char *name)
+{
+	char typedef_name[128];
+	snprintf(typedef_name, sizeof(typedef_name), "btf_trace_%s", name);
+	int id = btf__find_by_name_kind(btf, typedef_name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return NULL;
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	t = t ? btf__type_by_id(btf, t->type) : NULL; /* the pointer */
+	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+	return t && btf_is_func_proto(t) && btf_vlen(t) >= 1 ? t : NULL;
+}
+
+int pt_tracepoint_arity(const struct btf *btf, const char *name)
+{
+	const struct btf_type *proto = tracepoint_proto(btf, name);
+	return proto ? btf_vlen(proto) - 1 : -ENOENT;
+}
+
+int pt_tracepoint_arg_is_pointer(const struct btf *btf, const char *name, int index)
+{
+	const struct btf_type *proto = tracepoint_proto(btf, name);
+	if (!proto)
+		return -ENOENT;
+	if (index < 0 || index + 1 >= btf_vlen(proto))
+		return -EINVAL;
+	const struct btf_type *t = btf__type_by_id(btf, btf_params(proto)[index + 1].type);
+	while (t && (btf_is_mod(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t && btf_is_ptr(t);
+}
 
 static int print_verbose(enum libbpf_print_level level, const char *format, va_list args)
 {

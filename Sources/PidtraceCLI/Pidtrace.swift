@@ -8,8 +8,10 @@ public struct Pidtrace: ParsableCommand {
         discussion: """
             Every record gives a process's PID on the host and inside its own PID
             namespace (PID 1 is a container's init), with the parent on both sides.
-            Needs root (CAP_BPF and CAP_PERFMON) and a kernel with BTF.
-            """,
+            Needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) and a kernel with
+            BTF. The NDJSON record is documented in docs/record.md of the source.
+
+            """ + "\n" + ExitStatuses.help,
         version: "0.1.0",
         subcommands: [Trace.self, Ps.self, Check.self, Summary.self, Tree.self],
         defaultSubcommand: Trace.self)

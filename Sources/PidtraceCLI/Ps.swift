@@ -14,6 +14,7 @@ struct Ps: ParsableCommand {
 
             Examples:
               pidtrace ps                                  every running container
+              pidtrace ps web db                           these two (same as --container web --container db)
               pidtrace ps --container web --json           NDJSON, one process per line
               pidtrace ps --container 3f2a9c               by unique ID prefix
               pidtrace ps --docker-host unix:///run/podman/podman.sock
@@ -23,6 +24,13 @@ struct Ps: ParsableCommand {
         "Only this container: name, ID or unique ID prefix (repeatable).", valueName: "NAME|ID"))
     var containers: [String] = []
 
+    // `pidtrace ps web` is what people type first; it means `--container web`.
+    @Argument(help: ArgumentHelp("Only these containers, as with --container.", valueName: "NAME|ID"))
+    var names: [String] = []
+
+    /// Every container asked for: the --container ones, then the positional ones.
+    var refs: [String] { containers + names }
+
     @Flag(help: "Write NDJSON (one process per line) instead of the table.")
     var json = false
 
@@ -31,7 +39,7 @@ struct Ps: ParsableCommand {
     var dockerHost: String?
 
     mutating func validate() throws {
-        if containers.contains(where: { $0.isEmpty }) { throw ValidationError("--container needs a name or an ID") }
+        if refs.contains(where: { $0.isEmpty }) { throw ValidationError("a container needs a name or an ID") }
         if let dockerHost {
             do {
                 _ = try DockerEndpoint.socketPath(fromURL: dockerHost, source: "--docker-host")
@@ -44,7 +52,7 @@ struct Ps: ParsableCommand {
     func run() throws {
         let listing: [(ContainerInfo, [ProcessEntry])]
         do {
-            listing = try PsListing.collect(refs: containers, resolver: try ContainerResolver(dockerHost: dockerHost))
+            listing = try PsListing.collect(refs: refs, resolver: try ContainerResolver(dockerHost: dockerHost))
         } catch {
             Diagnostics.print("pidtrace: error: \(error)")
             throw ExitCode(error.exitStatus)
@@ -92,18 +100,19 @@ enum PsListing {
         return out.bytes
     }
 
-    static let columns = ["NS-PID", "HOST-PID", "NS-PPID", "HOST-PPID"]
+    /// The PID columns in the trace table's order (host view first), at its widths.
+    static let columns = ["HOST-PID", "HOST-PPID", "NS-PID", "NS-PPID"]
 
     static func table(_ listing: [(ContainerInfo, [ProcessEntry])]) -> [UInt8] {
         let width = max(9, listing.map { $0.0.displayName.count }.max() ?? 0)
-        var text = pad("CONTAINER", width) + "  NS-PID HOST-PID NS-PPID HOST-PPID " + pad("COMM", 16) + " ARGS\n"
+        var text = pad("CONTAINER", width) + " HOST-PID HOST-PPID  NS-PID NS-PPID " + pad("COMM", 16) + " ARGS\n"
         for (container, processes) in listing {
             for p in processes {
                 text += pad(container.displayName, width) + " "
-                text += lpad(String(p.nsPID), 7) + " " + lpad(String(p.hostPID), 8) + " "
-                text += lpad(String(p.nsPPID), 7) + " " + lpad(String(p.hostPPID), 9) + " "
+                text += lpad(String(p.hostPID), 8) + " " + lpad(String(p.hostPPID), 9) + " "
+                text += lpad(String(p.nsPID), 7) + " " + lpad(String(p.nsPPID), 7) + " "
                 text += pad(printable(Array(p.comm.utf8)), 16) + " "
-                text += p.argv.isEmpty ? "[\(printable(Array(p.comm.utf8)))]" : p.argv.map(printable).joined(separator: " ")
+                text += p.argv.isEmpty ? "[\(printable(Array(p.comm.utf8)))]" : ShellQuote.join(p.argv.map(printable))
                 text += "\n"
             }
         }

@@ -15,7 +15,8 @@ struct Summary: ParsableCommand {
             script, nothing fetched): a timeline per container with each
             generation's PID 1 as a bar, its exec chain, signals with their
             senders, OOM kills and zombies, details on hover. An existing file is
-            replaced; a new one is created 0600, as argv can hold secrets.
+            replaced; a new one is created 0600, as argv can hold secrets. One line
+            on stderr says where it went and how many generations it shows.
 
             Exit status: 0 when the file had records (even with malformed lines),
             65 when it had none, 66 when it cannot be read, 73 when the --html
@@ -57,9 +58,16 @@ struct Summary: ParsableCommand {
         let report = try RecordedFile.load(file, lateReapNs: Int(zombieAfter * 1e9))
         if let html {
             try Self.writeHTML(Array(report.timelineHTML().utf8), to: html)
+            // A file written in silence leaves the user guessing whether anything happened.
+            if html != "-" { Diagnostics.print(Self.wroteLine(path: html, generations: report.generations.count)) }
             return
         }
         try RecordedFile.write(json ? report.summaryJSON() : Array(report.summaryText().utf8))
+    }
+
+    /// The one line on stderr after the page was written to a file.
+    static func wroteLine(path: String, generations: Int) -> String {
+        "pidtrace: wrote \(path) (\(generations) generation\(generations == 1 ? "" : "s"))"
     }
 
     /// The page replaces `path`; a file that cannot be created is 73 (EX_CANTCREAT).

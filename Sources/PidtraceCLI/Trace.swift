@@ -14,7 +14,13 @@ struct Trace: ParsableCommand {
               pidtrace --pid 4242 --events exec,exit   one PID namespace (and those below it)
               pidtrace --duration 10 --threads         ten seconds, thread events too
               pidtrace --container web -o web.ndjson   a container, across its restarts
-            """)
+
+            SIGINT or SIGTERM (or --duration) stops the trace: the ring buffer is
+            drained, a `stop` record written, the output flushed and fsynced. A
+            second SIGINT exits at once. SIGHUP reopens the --output file (log
+            rotation).
+
+            """ + "\n" + ExitStatuses.help)
 
     @Flag(help: "Write NDJSON to standard output instead of the table.")
     var json = false
@@ -29,7 +35,7 @@ struct Trace: ParsableCommand {
     @Flag(help: "Replace an existing output file.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No table on the terminal.")
+    @Flag(name: .shortAndLong, help: "No table (on a terminal, one updating status line instead).")
     var quiet = false
 
     @Option(help: ArgumentHelp(

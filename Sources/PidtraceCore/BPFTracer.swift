@@ -45,10 +45,46 @@ public final class BPFTracer: @unchecked Sendable {
     private let skel: OpaquePointer
     private var attached = false
 
-    public init(config: TracerConfig, verbose: Bool = false) throws(BPFError) {
+    /// Event kinds asked for that this kernel cannot record, and why.
+    public let unavailable: [EventKind: String]
+
+    /// Loads the programs for the kinds asked for that this kernel supports. A program
+    /// the kernel refuses costs its own kind only; it fails whole only when none of
+    /// the kinds asked for can be recorded.
+    public init(config: TracerConfig, verbose: Bool = false, support: KernelSupport? = nil) throws(BPFError) {
         pt_set_libbpf_verbose(verbose)
+        let given = support
+        var support: KernelSupport
+        if let given { support = given } else { support = try KernelSupport.probe() }
+        var plan = support.programs(for: config.kinds)
+        var loaded: OpaquePointer
+        do throws(BPFError) {
+            loaded = try Self.load(config, programs: plan.values.flatMap { $0 })
+        } catch let whole {
+            // Find what the kernel refuses, one kind at a time.
+            for (kind, programs) in plan.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                do throws(BPFError) {
+                    pt_destroy(try Self.load(config, programs: programs))
+                } catch {
+                    support.unavailable[kind] = "the kernel refused its BPF program (\(error)); works from Linux \(KernelSupport.oldestTested)"
+                    plan[kind] = nil
+                }
+            }
+            if plan.isEmpty { throw whole }
+            loaded = try Self.load(config, programs: plan.values.flatMap { $0 })
+        }
+        skel = loaded
+        unavailable = support.unavailable.filter { config.kinds.contains($0.key) }
+        if !config.kinds.isEmpty, config.kinds.allSatisfy({ unavailable[$0] != nil }) {
+            pt_destroy(loaded)
+            throw BPFError(operation: "load BPF programs (none of the event kinds asked for is available here)", errno: EOPNOTSUPP)
+        }
+        for ns in config.pidNamespaces { try watch(pidNamespace: ns) }
+    }
+
+    /// Opens, configures and loads the object with only `programs` loaded.
+    private static func load(_ config: TracerConfig, programs: [pt_program]) throws(BPFError) -> OpaquePointer {
         guard let skel = pt_open() else { throw BPFError(operation: "open BPF object", errno: errno) }
-        self.skel = skel
         var c = pt_config(
             filter_pidns: config.isFiltered,
             trace_threads: config.threads,
@@ -57,13 +93,25 @@ public final class BPFTracer: @unchecked Sendable {
             kind_mask: config.kinds.reduce(0) { $0 | (1 << $1.rawValue) },
             ring_bytes: config.ringBytes,
             wakeup_bytes: config.wakeupBytes)
-        try check(pt_configure(skel, &c), "size the ring buffer")
-        try check(pt_load(skel), "load BPF programs")
-        for ns in config.pidNamespaces { try watch(pidNamespace: ns) }
+        var rc = pt_configure(skel, &c)
+        if rc < 0 {
+            pt_destroy(skel)
+            throw BPFError(operation: "size the ring buffer", errno: -rc)
+        }
+        for p in 0..<PT_PROG_COUNT.rawValue {
+            let program = pt_program(rawValue: p)
+            _ = pt_set_autoload(skel, program, programs.contains(program))
+        }
+        rc = pt_load(skel)
+        if rc < 0 {
+            pt_destroy(skel)
+            throw BPFError(operation: "load BPF programs", errno: -rc)
+        }
+        return skel
     }
 
     public func attach() throws(BPFError) {
-        try check(pt_attach(skel), "attach to sched_process_fork/exec/exit, signal_generate, mark_victim, release_task")
+        try check(pt_attach(skel), "attach to sched_process_fork/exec/exit, signal_generate, mark_victim, sched_process_free")
         attached = true
     }
 

@@ -1,17 +1,21 @@
+import Foundation
+import Glibc
 import Synchronization
 
 /// Everything `--container` needs around the tracker: resolving the user's names
 /// through the runtime, and the runtime's event stream as a second source of
-/// (re)starts. The stream's thread only queues container IDs; the reader thread
-/// inspects and follows them (`drainStarts`), so the tracker stays single-threaded.
+/// (re)starts. Every call to the runtime and every /proc scan runs on the stream's
+/// thread or a lookup thread, never on the ring-buffer reader: a slow or hung daemon
+/// must not stall the drain. The reader thread only applies their answers
+/// (`drainAnswers`), so the tracker stays single-threaded.
 public final class ContainerFollower {
     public let tracker: ContainerTracker
     private let resolver: ContainerResolver
     private let initial: [ContainerInfo]
     /// With --wait: names that no container has yet. Followed once one appears.
     private let awaitedNames: Set<String>
-    private let started = StartInbox()
-    private var stream: DockerEventStream?
+    private let inbox = RuntimeInbox()
+    private var subscription: EventSubscription?
 
     /// Resolves every reference now, so that a typo fails before anything is attached.
     public init(refs: [String], dockerHost: String?, waitForStart: Bool, proc: ProcReader = ProcReader(),
@@ -29,22 +33,28 @@ public final class ContainerFollower {
         }
         initial = infos
         awaitedNames = awaited
+        let awaitedSet = awaited
         tracker = ContainerTracker(proc: proc, watch: watch, unwatch: unwatch)
-        if !awaited.isEmpty {
-            // A new namespace whose container we do not know yet: ask the runtime for
-            // its name (rare, and only while a name is awaited).
+        if !awaitedSet.isEmpty {
+            let inbox = self.inbox
+            tracker.takeCreated = { inbox.take(\.created) }
+            // A new namespace whose container we do not know yet: ask the runtime on a
+            // thread of its own (rare: the `create` event normally names it first);
+            // its events wait in the Correlator meanwhile.
             let api = resolver.api
-            let started = self.started
-            tracker.takeCreated = {
-                started.created.withLock { pending in
-                    defer { pending.removeAll() }
-                    return pending
+            tracker.askName = { id in
+                let thread = Thread {
+                    var name: String?
+                    do {
+                        name = try api.inspect(id: id)?.name.flatMap { awaitedSet.contains($0) ? $0 : nil }
+                    } catch {
+                        Log.logger.warning("cannot ask the container runtime about container \(id.prefix(12)): \(error)")
+                        inbox.add(\.notices, Notice(kind: .runtimeError,
+                                                    message: "container \(id.prefix(12)) could not be looked up: \(error)"))
+                    }
+                    inbox.add(\.names, (id, name))
                 }
-            }
-            tracker.nameOfUnfollowed = { id in
-                guard let found = (try? api.inspect(id: id)) ?? nil, let name = found.name,
-                      awaited.contains(name) else { return nil }
-                return name
+                thread.start()
             }
         }
     }
@@ -59,47 +69,69 @@ public final class ContainerFollower {
         // Without the API (found by the cgroup scan) the kernel side alone sees restarts.
         guard !awaitedNames.isEmpty || initial.contains(where: { $0.source == .dockerAPI }) else { return }
         let ids = Set(initial.map(\.id)), names = awaitedNames
-        let started = self.started
-        stream = resolver.api.api.events(onEvent: { event in
+        let inbox = self.inbox, api = resolver.api, proc = resolver.api.proc
+        subscription = EventSubscription(api: api.api, onEvent: { event in
             let awaited = event.name.map(names.contains) == true
             // `create` comes before the runtime makes the namespace: knowing the ID
-            // by then lets the kernel side claim it before its init execs.
+            // by then lets the kernel side claim it at its init's fork.
             if event.kind == "create" && awaited {
-                started.created.withLock { $0.append((event.id, event.name ?? event.id)) }
+                inbox.add(\.created, (event.id, event.name ?? event.id))
             } else if event.kind == "start" && (ids.contains(event.id) || awaited) {
-                started.ids.withLock { $0.append(event.id) }
+                // Here, not on the reader: the daemon may be slow to answer.
+                do {
+                    guard let info = try api.inspect(id: event.id) else { return }
+                    let processes = info.running ? ProcessSnapshot.processes(inPIDNamespaceOf: info.hostPID, proc: proc) : []
+                    inbox.add(\.started, StartedContainer(info: info, processes: processes))
+                } catch {
+                    Log.logger.warning("cannot inspect started container \(event.id.prefix(12)): \(error)")
+                    inbox.add(\.notices, Notice(kind: .runtimeError,
+                                                message: "started container \(event.id.prefix(12)) could not be inspected: \(error)"))
+                }
             }
-        }, onEnd: { error in
-            if let error {
-                Log.logger.warning("container events stream ended (\(error)); already followed namespaces are still traced")
-            }
-        })
+        }, onGap: { notice in inbox.add(\.notices, notice) })
     }
 
-    /// Starts the runtime reported that the kernel side has not shown us yet (for
-    /// example when the new PID 1's cgroup could not be read in time).
-    public func drainStarts(tsNs: UInt64, emit: (TraceRecord) -> Void) {
-        let created = started.created.withLock { pending in
-            defer { pending.removeAll() }
-            return pending
+    /// Applies what the runtime answered since the last call; returns the PID
+    /// namespaces whose held events the Correlator may now replay or drop.
+    public func drainAnswers(tsNs: UInt64, emit: (TraceRecord) -> Void) -> [UInt32] {
+        for notice in inbox.take(\.notices) { emit(.notice(NoticeRecord(tsNs: tsNs, notice: notice))) }
+        for (id, name) in inbox.take(\.created) { tracker.follow(id: id, name: name) }
+        var settled: [UInt32] = []
+        for (id, name) in inbox.take(\.names) { settled += tracker.settle(id: id, name: name) }
+        for started in inbox.take(\.started) {
+            tracker.follow(started.info, tsNs: tsNs, processes: started.processes, emit: emit)
         }
-        for (id, name) in created { tracker.follow(id: id, name: name) }
-        let ids = started.ids.withLock { pending in
-            defer { pending.removeAll() }
-            return pending
-        }
-        for id in ids {
-            guard let info = (try? resolver.api.inspect(id: id)) ?? nil else { continue }
-            tracker.follow(info, tsNs: tsNs, emit: emit)
-        }
+        return settled
     }
 
-    deinit { stream?.stop(wait: false) }
+    deinit { subscription?.stop() }
 }
 
-/// Containers the runtime reported created or started, from the events thread to
-/// the reader.
-private final class StartInbox: Sendable {
-    let ids = Mutex<[String]>([])
-    let created = Mutex<[(id: String, name: String)]>([])
+/// A container the runtime reported started, inspected and scanned off the reader.
+struct StartedContainer: Sendable {
+    var info: ContainerInfo
+    var processes: [ProcessEntry]
+}
+
+/// From the runtime's threads to the reader.
+private final class RuntimeInbox: Sendable {
+    struct Contents {
+        var created: [(id: String, name: String)] = []
+        var started: [StartedContainer] = []
+        var names: [(id: String, name: String?)] = []
+        var notices: [Notice] = []
+    }
+
+    private let contents = Mutex(Contents())
+
+    func add<T>(_ list: WritableKeyPath<Contents, [T]> & Sendable, _ item: sending T) {
+        contents.withLock { $0[keyPath: list].append(item) }
+    }
+
+    func take<T>(_ list: WritableKeyPath<Contents, [T]> & Sendable) -> [T] {
+        contents.withLock { c in
+            defer { c[keyPath: list].removeAll() }
+            return c[keyPath: list]
+        }
+    }
 }

@@ -37,8 +37,16 @@ public final class ContainerTracker {
     /// Live processes of followed containers, for nested namespaces and parents.
     private var processes: [UInt32: ContainerAttribution] = [:]
     private let proc: ProcReader
-    /// With names awaited (--wait): the name to follow an unknown container ID by, if any.
-    public var nameOfUnfollowed: ((String) -> String?)?
+    /// With names awaited (--wait): asks the runtime, off this thread, whether an
+    /// unknown container ID has an awaited name; the answer comes to `settle`.
+    public var askName: ((String) -> Void)?
+    /// New namespaces of containers whose name the runtime is asked for → their ID.
+    /// Their events are held meanwhile (`Decision.hold`).
+    private var pending: [UInt32: String] = [:]
+    /// IDs the runtime said are not awaited.
+    private var rejected: Set<String> = []
+    /// Pending namespaces we added to the kernel filter ourselves.
+    private var watchedWhileAsking: Set<UInt32> = []
     /// Containers the runtime reported created, not yet handed over: taken before a new
     /// namespace is judged, so a `docker run` is claimed from its `create` event.
     public var takeCreated: (() -> [(id: String, name: String)])?
@@ -58,7 +66,9 @@ public final class ContainerTracker {
 
     /// Follows a container; a running one starts its first generation now, with
     /// `container_start` and a `snapshot` record per process already inside.
-    public func follow(_ info: ContainerInfo, tsNs: UInt64, emit: (TraceRecord) -> Void) {
+    /// `processes`: the /proc scan, when it was made off the reader thread.
+    public func follow(_ info: ContainerInfo, tsNs: UInt64, processes: [ProcessEntry]? = nil,
+                       emit: (TraceRecord) -> Void) {
         if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
         guard info.running, info.hostPID > 0, let inode = info.pidnsInode,
               namespaces[inode].map({ $0.ended || $0.attribution.id != info.id }) ?? true else { return }
@@ -72,7 +82,8 @@ public final class ContainerTracker {
         }
         let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID),
                                            tsNs: tsNs, startedAt: info.startedAt, emit: emit)
-        snapshot(inPIDNamespaceOf: info.hostPID, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
+        let entries = processes ?? ProcessSnapshot.processes(inPIDNamespaceOf: info.hostPID, proc: proc)
+        snapshot(entries, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
     }
 
     /// A live (not zombie) process that is still the init of this namespace.
@@ -83,9 +94,9 @@ public final class ContainerTracker {
     }
 
     /// `snapshot` records for the processes now in a namespace, from /proc.
-    private func snapshot(inPIDNamespaceOf hostPID: Int32, tsNs: UInt64, observed: SnapshotRecord.Observed,
+    private func snapshot(_ entries: [ProcessEntry], tsNs: UInt64, observed: SnapshotRecord.Observed,
                           attribution: ContainerAttribution, emit: (TraceRecord) -> Void) {
-        for entry in ProcessSnapshot.processes(inPIDNamespaceOf: hostPID, proc: proc) {
+        for entry in entries {
             processes[UInt32(entry.hostPID)] = attribution
             let mntns = proc.namespaceInode(pid: entry.hostPID, kind: "mnt") ?? 0
             emit(.snapshot(SnapshotRecord(tsNs: tsNs, process: entry, mntns: mntns, container: attribution,
@@ -108,6 +119,22 @@ public final class ContainerTracker {
     public enum Decision: Equatable {
         case drop
         case keep(ContainerAttribution?)
+        /// Wait for the runtime's answer about the event's namespace (`settle`).
+        case hold
+    }
+
+    /// The runtime answered about a container: follow it by `name`, or not (nil).
+    /// Returns the namespaces whose held events may now be replayed.
+    public func settle(id: String, name: String?) -> [UInt32] {
+        if let name {
+            if followed[id] == nil { followed[id] = (name, 0) }
+        } else {
+            if rejected.count >= 4096 { rejected.removeAll() } // a bound; a forgotten ID is only asked again
+            rejected.insert(id)
+        }
+        let inodes = pending.filter { $0.value == id }.map(\.key)
+        for inode in inodes { pending[inode] = nil }
+        return inodes
     }
 
     /// Attributes `event`, claiming new namespaces for followed containers; may emit
@@ -116,8 +143,13 @@ public final class ContainerTracker {
         let inode = event.pidns
         var attribution: ContainerAttribution?
         if event.startsNewPIDNamespace {
-            guard case let .keep(claimed) = claimNamespace(event, emit: emit) else { return .drop }
-            attribution = claimed
+            switch claimNamespace(event, emit: emit) {
+            case let .keep(claimed): attribution = claimed
+            case .hold: return .hold
+            case .drop: return .drop
+            }
+        } else if pending[inode] != nil {
+            return .hold
         } else if let until = foreign[inode], event.tsNs <= until {
             return .drop
         } else if let generation = namespaces[inode] {
@@ -147,7 +179,8 @@ public final class ContainerTracker {
 
     private func claimNamespace(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Decision {
         let inode = event.pidns
-        var watchedHere = event.isWatchedTentatively
+        // Watched by the kernel side from the fork on, or by us while the runtime was asked.
+        let watchedHere = event.isWatchedTentatively || watchedWhileAsking.remove(inode) != nil
         // A namespace nested inside a followed container (Docker in Docker).
         if !event.isUnwatched, let parent = processes[event.hostPPID] {
             namespaces[inode] = Generation(attribution: parent, initHostPID: event.hostPID)
@@ -160,21 +193,25 @@ public final class ContainerTracker {
             if followed[id] == nil {
                 for (created, name) in takeCreated?() ?? [] { follow(id: created, name: name) }
             }
-            if followed[id] == nil, let nameOfUnfollowed {
-                // The runtime may answer only once the container has started: watch
-                // the namespace meanwhile, so its first exec waits in the ring.
-                watch(inode)
-                watchedHere = true
-                if let name = nameOfUnfollowed(id) { followed[id] = (name, 0) }
+            if followed[id] == nil, !rejected.contains(id), let askName {
+                // The runtime may answer only once the container has started: keep the
+                // namespace watched and its events held until it does.
+                if !event.isWatchedTentatively {
+                    watch(inode)
+                    watchedWhileAsking.insert(inode)
+                }
+                if !pending.values.contains(id) { askName(id) }
+                pending[inode] = id
+                return .hold
             }
             if followed[id] != nil {
                 let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
                                                   tsNs: event.tsNs, startedAt: nil, emit: emit)
                 // Unless the kernel side watched the namespace from this fork on, what
                 // ran before the filter knew it is only in /proc now.
-                if event.isUnwatched && !watchedHere {
-                    snapshot(inPIDNamespaceOf: Int32(event.hostPID), tsNs: BootClock.nowBootNs(),
-                             observed: .claim, attribution: attribution, emit: emit)
+                if event.isUnwatched && !event.isWatchedTentatively {
+                    snapshot(ProcessSnapshot.processes(inPIDNamespaceOf: Int32(event.hostPID), proc: proc),
+                             tsNs: BootClock.nowBootNs(), observed: .claim, attribution: attribution, emit: emit)
                 }
                 return .keep(attribution)
             }

@@ -23,6 +23,15 @@ public final class Correlator {
     private let kindMask: UInt32
     /// nil unless reaps are recorded.
     public let zombies: ZombieTracker?
+    /// Events of new namespaces whose container the runtime is being asked about, by
+    /// namespace, in ring order: replayed or dropped once it answers.
+    private var held: [UInt32: [ProcessEvent]] = [:]
+    /// A namespace's held events beyond this are dropped (and said so): a runtime that
+    /// never answers must not grow memory without bound.
+    static let maxHeldPerNamespace = 100_000
+    /// The time of the oldest held event (.max when none): no record after it may be
+    /// written before it, so the session holds the output from here on.
+    public private(set) var heldSinceNs: UInt64 = .max
 
     public init(argvLimits: ArgvLimits = ArgvLimits(), containers: ContainerTracker? = nil,
                 kinds: Set<EventKind> = Set(EventKind.allCases), zombieAfterNs: UInt64 = 5_000_000_000) {
@@ -44,8 +53,13 @@ public final class Correlator {
         }
         var container: ContainerAttribution? = nil
         if let containers {
-            guard case let .keep(attribution) = containers.attribute(event, emit: emit) else { return false }
-            container = attribution
+            switch containers.attribute(event, emit: emit) {
+            case let .keep(attribution): container = attribution
+            case .hold:
+                hold(event)
+                return false
+            case .drop: return false
+            }
         } else if event.isUnwatched {
             return false // a new namespace outside the filter, sent in case we follow containers
         }
@@ -63,6 +77,29 @@ public final class Correlator {
         emit(.process(record)) // its last use: moved, not copied
         containers?.finish(event, emit: emit)
         return true
+    }
+
+    private func hold(_ event: ProcessEvent) {
+        var events = held.removeValue(forKey: event.pidns) ?? []
+        if events.count < Self.maxHeldPerNamespace {
+            events.append(event)
+        } else if events.count == Self.maxHeldPerNamespace {
+            Log.logger.warning("the container runtime has not answered about PID namespace \(event.pidns); its further events are dropped")
+        }
+        held[event.pidns] = events
+        heldSinceNs = min(heldSinceNs, event.tsNs)
+    }
+
+    /// The runtime answered about these namespaces: their held events go through again,
+    /// now kept for the container or dropped. Returns how many were kept.
+    @discardableResult
+    public func replay(_ namespaces: [UInt32], emit: (TraceRecord) -> Void) -> Int {
+        var kept = 0
+        for inode in namespaces {
+            for event in held.removeValue(forKey: inode) ?? [] where process(event, emit: emit) { kept += 1 }
+        }
+        heldSinceNs = held.values.compactMap { $0.first?.tsNs }.min() ?? .max
+        return kept
     }
 
     /// Periodic work: zombies that have waited too long.

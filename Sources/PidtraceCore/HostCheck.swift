@@ -1,4 +1,5 @@
 import CLibbpf
+import CPidtrace
 import Glibc
 
 /// One requirement of `pidtrace check`: what was found, and the fix when it fails.
@@ -27,10 +28,7 @@ public struct HostCheck {
     public var outputDirectory = "."
 
     /// The tracepoints pidtrace attaches to, as BTF names their typedefs.
-    public static let tracepoints = [
-        "sched_process_fork", "sched_process_exec", "sched_process_exit", "sched_process_free",
-        "signal_generate", "mark_victim",
-    ]
+    public static let tracepoints = KernelSupport.tracepointNames
 
     public init() {}
 
@@ -38,7 +36,7 @@ public struct HostCheck {
         var results = [kernel(), btf(), capabilities()]
         if results.allSatisfy({ $0.status != .fail }) {
             results.append(tracepointsPresent())
-            results.append(attachTest())
+            results += features()
         }
         results.append(docker())
         results.append(outputWritable())
@@ -52,9 +50,13 @@ public struct HostCheck {
         guard let (major, minor) = Self.version(release) else {
             return CheckResult("kernel", .warn, "cannot read the version of \(release)")
         }
-        // Ring buffers and CAP_BPF came with 5.8.
+        // Ring buffers and CAP_BPF came with 5.8; 5.10 is the oldest booted in CI.
         if (major, minor) < (5, 8) {
-            return CheckResult("kernel", .fail, "Linux \(release)", fix: "use Linux 5.8 or later")
+            return CheckResult("kernel", .fail, "Linux \(release)", fix: "use Linux \(KernelSupport.oldestTested) or later")
+        }
+        if (major, minor) < (5, 10) {
+            return CheckResult("kernel", .warn, "Linux \(release) is older than any kernel pidtrace is tested on",
+                               fix: "use Linux \(KernelSupport.oldestTested) or later")
         }
         return CheckResult("kernel", .ok, "Linux \(release)")
     }
@@ -85,29 +87,55 @@ public struct HostCheck {
             return CheckResult("tracepoints", .fail, "cannot load the kernel's BTF", fix: "check \(btfPath)")
         }
         defer { btf__free(btf) }
-        let missing = Self.tracepoints.filter {
-            btf__find_by_name_kind(btf, "btf_trace_\($0)", UInt32(BTF_KIND_TYPEDEF)) < 0
-        }
+        let missing = Self.tracepoints.filter { pt_tracepoint_arity(btf, $0) < 0 }
         return missing.isEmpty
             ? CheckResult("tracepoints", .ok, Self.tracepoints.joined(separator: ", "))
-            : CheckResult("tracepoints", .fail, "missing \(missing.joined(separator: ", "))",
-                          fix: "use a kernel that has these tracepoints (Linux 5.8+ with BTF)")
+            : CheckResult("tracepoints", .warn, "missing \(missing.joined(separator: ", ")) (see the features below)")
     }
 
-    /// Loads and attaches the real programs, then detaches them. The filter is on
-    /// with no namespace, so nothing is recorded meanwhile.
-    func attachTest() -> CheckResult {
+    /// Loads and attaches the real programs, proves the round trip of fork, exec and
+    /// exit, and says per feature whether this kernel has it and why not.
+    func features() -> [CheckResult] {
         var config = TracerConfig()
-        config.filtered = true
-        config.ringBytes = 1 << 16
+        config.ringBytes = 1 << 20
+        let tracer: BPFTracer
         do {
-            let tracer = try BPFTracer(config: config)
+            tracer = try BPFTracer(config: config)
             try tracer.attach()
-            tracer.detach()
-            return CheckResult("BPF attach", .ok, "loaded, attached and detached the programs")
         } catch {
-            return CheckResult("BPF attach", .fail, error.description, fix: "run with --verbose for libbpf's log")
+            return [CheckResult("BPF attach", .fail, error.description, fix: "run with --verbose for libbpf's log")]
         }
+        defer { tracer.detach() }
+        let unavailable = tracer.unavailable
+        var results = [CheckResult("BPF attach", .ok,
+                                   "loaded and attached the programs for \(EventKind.allCases.filter { unavailable[$0] == nil }.map(\.name).joined(separator: ", "))")]
+        let core: [EventKind] = [.fork, .exec, .exit]
+        var roundTrip: RoundTrip.Outcome?
+        if let kind = core.first(where: { unavailable[$0] != nil }) {
+            results.append(CheckResult("fork/exec/exit", .fail, "\(kind.name): \(unavailable[kind]!)",
+                                       fix: "use Linux \(KernelSupport.oldestTested) or later with BTF"))
+        } else {
+            let outcome = RoundTrip().run(tracer: tracer)
+            roundTrip = outcome
+            if let problem = outcome.problem {
+                results.append(CheckResult("fork/exec/exit", .fail, "round trip: \(problem)",
+                                           fix: "run with --verbose and report it with `uname -r`"))
+            } else {
+                results.append(CheckResult("fork/exec/exit", .ok,
+                                           "round trip: a child in a new PID namespace came back as fork, exec and exit with ns_pids \(outcome.nsPIDs.map(String.init).joined(separator: "/")) = NSpid:"))
+            }
+        }
+        let hooks: [(EventKind, String)] = [(.signal, "signal_generate"), (.oomKill, "mark_victim"), (.reap, "sched_process_free")]
+        for (kind, hook) in hooks {
+            if let reason = unavailable[kind] {
+                results.append(CheckResult(kind.name, .warn, "unavailable: \(reason)"))
+            } else if kind == .reap, roundTrip?.problem == nil, roundTrip?.reaped == false {
+                results.append(CheckResult(kind.name, .warn, "loaded (\(hook)), but the round trip's child came back without its reap"))
+            } else {
+                results.append(CheckResult(kind.name, .ok, "available (\(hook))\(kind == .reap && roundTrip?.reaped == true ? ": the round trip's child came back reaped" : "")"))
+            }
+        }
+        return results
     }
 
     func docker() -> CheckResult {

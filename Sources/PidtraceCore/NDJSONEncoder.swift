@@ -1,4 +1,6 @@
-/// Encodes trace records as NDJSON lines (DESIGN.md §3) into a JSONBuffer.
+/// Encodes trace records as NDJSON lines into a JSONBuffer. The lines are a contract:
+/// docs/record.md documents every field (RecordDocTests keeps it complete); add fields,
+/// never rename or drop one.
 public struct NDJSONEncoder: Sendable {
     public let clock: BootClock
 
@@ -20,11 +22,29 @@ public struct NDJSONEncoder: Sendable {
             out.field("threads", s.filters.threads)
             if !s.filters.containers.isEmpty { out.field("containers", strings: s.filters.containers.map { Array($0.utf8) }) }
             out.endObject()
+            if !s.unavailable.isEmpty {
+                out.beginObject("unavailable")
+                for (kind, reason) in s.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                    switch kind { // keys are static strings
+                    case .fork: out.field("fork", reason)
+                    case .exec: out.field("exec", reason)
+                    case .exit: out.field("exit", reason)
+                    case .signal: out.field("signal", reason)
+                    case .oomKill: out.field("oom_kill", reason)
+                    case .reap: out.field("reap", reason)
+                    }
+                }
+                out.endObject()
+            }
         case let .process(p):
             encodeProcess(p, &out)
         case let .lost(l):
             common("lost", tsNs: l.tsNs, &out)
             out.field("count", l.count)
+        case let .notice(n):
+            common("notice", tsNs: n.tsNs, &out)
+            out.field("kind", plain: n.notice.kind.name)
+            out.field("message", n.notice.message)
         case let .stop(s):
             common("stop", tsNs: s.tsNs, &out)
             out.field("events", s.events)

@@ -20,6 +20,9 @@ final class RecordOrderer {
     private var head = 0
     /// The newest time among kernel records added: the ring has been read up to here.
     private var ringNs: UInt64 = 0
+    /// Nothing at or after this time is released: older records are still to come
+    /// (events held while the container runtime is asked about their namespace).
+    var holdFromNs: UInt64 = .max
 
     init() { held.reserveCapacity(Self.releaseAbove * 2) }
 
@@ -48,15 +51,20 @@ final class RecordOrderer {
     /// Releases what is older than `watermarkNs` (everything the ring held before
     /// then has been read).
     func release(upTo watermarkNs: UInt64, _ emit: (TraceRecord) -> Void) {
-        while head < held.count && held[head].tsNs <= watermarkNs {
+        // While events are held for the runtime's answer, up to 16 times the usual
+        // number of records wait; past that, order yields to memory.
+        let holding = holdFromNs != .max && held.count - head <= Self.releaseAbove * 16
+        let limit = holding ? min(watermarkNs, holdFromNs - 1) : watermarkNs
+        while head < held.count && held[head].tsNs <= limit {
             emit(held[head])
             head += 1
         }
         compact()
     }
 
-    /// At the end of a trace, once the ring is drained.
+    /// At the end of a trace, once the ring is drained (and nothing is held any more).
     func releaseAll(_ emit: (TraceRecord) -> Void) {
+        holdFromNs = .max
         release(upTo: .max, emit)
     }
 
@@ -83,6 +91,7 @@ extension TraceRecord {
         case let .containerStart(c), let .containerExit(c): c.tsNs
         case let .reap(r): r.tsNs
         case let .zombie(z): z.tsNs
+        case let .notice(n): n.tsNs
         }
     }
 }

@@ -39,6 +39,7 @@ public enum SignalCause {
             case 13: return "from the kernel: write to a pipe or socket with no reader"
             case 25: return "from the kernel: file size limit exceeded"
             case 24: return "from the kernel: CPU time limit exceeded"
+            case 29: return "from the kernel: I/O ready on a file set to signal it (O_ASYNC)"
             case 4, 5, 7, 8, 11, 31:
                 return senderIsTarget ? "from the kernel: a fault in the process itself" : "from the kernel (while \(who) ran)"
             case 9: return "from the kernel (OOM killer or another kernel kill, while \(who) ran)"

@@ -9,22 +9,40 @@ public final class TableSink: RecordSink {
     private let showContainer: Bool
     /// On a terminal, lines about a namespace's PID 1 are bold.
     private let highlight: Bool
+    /// `--signals all`: also the signals that change no process's fate (SIGCHLD, SIGURG, ...).
+    private let allSignals: Bool
+    /// With containers: what the END line explains.
+    private let story: LiveStory?
+    /// On a terminal: its width, so that no line wraps (COMM and DETAIL are cut with
+    /// "…"). nil: full lines, as when writing to a file or a pipe.
+    private let width: Int?
+    /// The columns shown and their widths: the full ones, unless `width` is short of room.
+    let layout: TableLayout
 
     public static let header =
         "TIME         EVENT  HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
     public static let containerHeader =
         "TIME         EVENT  CONTAINER      HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
 
-    public init(output: OutputFile, clock: BootClock, showContainer: Bool = false) {
+    /// `width`: the terminal's columns (`TerminalWidth.columns(of:)`), or nil for no limit.
+    public init(output: OutputFile, clock: BootClock, showContainer: Bool = false, allSignals: Bool = false,
+                width: Int? = nil) {
         self.output = output
         self.clock = clock
         self.showContainer = showContainer
+        self.allSignals = allSignals
+        story = showContainer ? LiveStory() : nil
+        self.width = width.map { max($0, 20) }
+        layout = TableLayout.fitting(width: self.width, showContainer: showContainer)
         highlight = isatty(output.fd) == 1
         buffer.reserveCapacity(1 << 16)
     }
 
     public func write(_ record: TraceRecord) throws(OutputError) {
-        if let line = line(for: record) {
+        story?.observe(record)
+        if var line = line(for: record) {
+            if case .start = record, width != nil { line = layout.header() }
+            if let width { line = Self.fit(line, width: width) }
             buffer.append(contentsOf: line.utf8)
             if highlight && line.hasPrefix("\u{1B}[1m") { buffer.append(contentsOf: "\u{1B}[0m".utf8) }
             buffer.append(UInt8(ascii: "\n"))
@@ -44,14 +62,17 @@ public final class TableSink: RecordSink {
         switch record {
         case .start: return showContainer ? Self.containerHeader : Self.header
         case let .lost(l): return "\(timeOfDay(l.tsNs)) LOST   \(l.count) events the kernel could not hand over"
+        case let .notice(n): return "\(timeOfDay(n.tsNs)) NOTICE \(n.notice.message)"
         case .stop: return nil
-        case let .process(p): return processLine(p)
+        case let .process(p):
+            if !allSignals, let s = p.event.signal, !SignalCause.changesFate(s.number) { return nil }
+            return processLine(p)
         case let .snapshot(snap):
             let p = snap.process
             return columns(tsNs: snap.tsNs, event: "ps", container: snap.container,
                            hostPID: UInt32(p.hostPID), hostPPID: UInt32(p.hostPPID), nsPID: p.nsPID,
                            nsPPID: p.nsPPID, pidns: p.nsLevel == 0 ? nil : p.pidns, comm: Array(p.comm.utf8))
-                + "already running: " + p.argv.map(Self.printable).joined(separator: " ")
+                + "already running: " + ShellQuote.join(p.argv.map(Self.printable))
         case let .containerStart(c):
             return columns(tsNs: c.tsNs, event: "START", container: c.container, hostPID: c.initHostPID,
                            hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
@@ -61,6 +82,9 @@ public final class TableSink: RecordSink {
                            hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
                 + "container \(c.container.name) generation \(c.container.generation) ended: "
                 + (c.exit.map(Self.describe) ?? "")
+                + (story?.ended(c) ?? []).map { f in
+                    "\n" + String(repeating: " ", count: 13) + "▸ " + f.text + (f.fix.map { " Fix: " + $0 + "." } ?? "")
+                }.joined()
         case let .reap(r):
             let who = r.reaper.hostPID == r.exit.event.hostPID ? "itself (auto-reaped)"
                 : "\(r.reaper.hostPID) (\(Self.printable(r.reaper.comm)))"
@@ -88,10 +112,56 @@ public final class TableSink: RecordSink {
     private func columns(tsNs: UInt64, event: String, container: ContainerAttribution?, hostPID: UInt32,
                          hostPPID: UInt32?, nsPID: UInt32, nsPPID: UInt32?, pidns: UInt32?, comm: some Collection<UInt8>) -> String {
         var line = timeOfDay(tsNs) + " " + pad(event, 6) + " "
-        if showContainer { line += pad(String((container?.name ?? "-").prefix(14)), 14) + " " }
+        if let w = layout.container {
+            let name = container?.name ?? "-"
+            line += pad(width == nil ? String(name.prefix(w)) : Self.truncated(name, to: w), w) + " "
+        }
         line += lpad(String(hostPID), 8) + " " + lpad(hostPPID.map(String.init) ?? "", 9) + " "
         line += lpad(String(nsPID), 7) + " " + lpad(nsPPID.map(String.init) ?? "", 7) + " "
-        return line + lpad(pidns.map(String.init) ?? "", 10) + " " + pad(Self.printable(comm), 16) + " "
+        if layout.pidns { line += lpad(pidns.map(String.init) ?? "", 10) + " " }
+        // Full lines keep a long (escaped) COMM whole; a terminal's are cut to the column.
+        var name = Self.printable(comm)
+        if width != nil { name = Self.truncated(name, to: layout.comm) }
+        return line + pad(name, layout.comm) + " "
+    }
+
+    /// `text` within `width` columns. Its first line is a table row: cut, its last
+    /// character "…" when something was cut (a leading bold escape takes no column and is
+    /// kept). Lines under it (the END line's explanation) are sentences: word-wrapped
+    /// under their own indent, never cut, since they are what the reader came for.
+    static func fit(_ text: String, width: Int) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let bold = "\u{1B}[1m"
+        let first = lines[0].hasPrefix(bold)
+            ? bold + truncated(String(lines[0].dropFirst(bold.count)), to: width) : truncated(lines[0], to: width)
+        return ([first] + lines.dropFirst().map { wrapped($0, width: width) }).joined(separator: "\n")
+    }
+
+    /// `line` broken at spaces into lines of at most `width` characters; the lines after
+    /// the first start under its text (past a leading "▸ "). A word longer than a line is cut.
+    static func wrapped(_ line: String, width: Int) -> String {
+        guard line.count > width else { return line }
+        let indent = line.prefix { $0 == " " }.count
+        let hang = String(repeating: " ", count: line.dropFirst(indent).hasPrefix("▸ ") ? indent + 2 : indent)
+        guard hang.count < width / 2 else { return truncated(line, to: width) }
+        var out: [String] = []
+        var current = String(line.prefix(indent)), empty = true
+        for word in line.dropFirst(indent).split(separator: " ") {
+            if !empty && current.count + 1 + word.count > width {
+                out.append(current)
+                current = hang
+                empty = true
+            }
+            current += (empty ? "" : " ") + word
+            empty = false
+        }
+        out.append(current)
+        return out.map { truncated($0, to: width) }.joined(separator: "\n")
+    }
+
+    /// `s` when it has at most `n` characters, else its first n - 1 and "…".
+    static func truncated(_ s: String, to n: Int) -> String {
+        s.count <= n ? s : String(s.prefix(max(n - 1, 0))) + "…"
     }
 
     func detail(_ p: ProcessRecord) -> String {
@@ -103,7 +173,7 @@ public final class TableSink: RecordSink {
             if e.startsNewPIDNamespace { parts.append("init of a new PID namespace") }
         case .exec:
             let argv = p.argv ?? Argv(area: e.argsArea, areaTruncated: e.argsAreaTruncated)
-            parts.append(argv.args.map(Self.printable).joined(separator: " ") + (argv.truncated ? " …" : ""))
+            parts.append(ShellQuote.join(argv.args.map(Self.printable)) + (argv.truncated ? " …" : ""))
         case .exit:
             parts.append(Self.describe(e.exit))
             parts.append("after \(Self.duration(e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0))")

@@ -19,12 +19,20 @@ public enum TraceError: Error, CustomStringConvertible {
         case let .noSuchPIDNamespace(inode):
             "no process lives in PID namespace \(inode): see `ls -l /proc/*/ns/pid` for live ones"
         case let .output(e): e.description
-        case let .container(e): e.description
+        case let .container(e): e.description + Self.waitHint(e)
         case let .bpf(e):
             e.errno == 1 || e.errno == 13
                 ? "\(e.description): run pidtrace as root (CAP_BPF and CAP_PERFMON)"
                 : e.description
         }
+    }
+
+    /// The trace can follow a container that is not there yet (`--wait`), which `ps`
+    /// cannot: the hint belongs to this error, not to ContainerError. IDs get none, as
+    /// --wait awaits names only.
+    static func waitHint(_ e: ContainerError) -> String {
+        guard case let .unknownContainer(ref, _) = e, !CgroupResolver.looksLikeID(ref) else { return "" }
+        return " (to trace a container that does not exist yet, add --wait)"
     }
 
     /// sysexits-style statuses, one per kind of failure.

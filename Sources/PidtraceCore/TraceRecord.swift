@@ -1,5 +1,5 @@
 /// Everything a trace writes, in the order it happens. Sinks turn these into the
-/// table or NDJSON; the contract is in DESIGN.md §3.
+/// table or NDJSON; the NDJSON record is documented in docs/record.md.
 public enum TraceRecord: Sendable {
     case start(StartInfo)
     case process(ProcessRecord)
@@ -11,6 +11,18 @@ public enum TraceRecord: Sendable {
     case containerExit(ContainerLifecycle)
     case reap(ReapRecord)
     case zombie(ZombieRecord)
+    /// Something that changes what the file means: events may be missing, a runtime call failed.
+    case notice(NoticeRecord)
+}
+
+public struct NoticeRecord: Sendable {
+    public var tsNs: UInt64
+    public var notice: Notice
+
+    public init(tsNs: UInt64, notice: Notice) {
+        self.tsNs = tsNs
+        self.notice = notice
+    }
 }
 
 /// A process event with what user space adds to it. A class: made once per event and
@@ -97,9 +109,11 @@ public struct StartInfo: Sendable {
     public var bootID: String
     public var tracerPID: Int32
     public var filters: TraceFilters
+    /// Event kinds asked for that this kernel cannot record, with the reason.
+    public var unavailable: [EventKind: String]
 
     public init(tsNs: UInt64, version: String, hostname: String, kernel: String, bootID: String,
-                tracerPID: Int32, filters: TraceFilters) {
+                tracerPID: Int32, filters: TraceFilters, unavailable: [EventKind: String] = [:]) {
         self.tsNs = tsNs
         self.version = version
         self.hostname = hostname
@@ -107,6 +121,7 @@ public struct StartInfo: Sendable {
         self.bootID = bootID
         self.tracerPID = tracerPID
         self.filters = filters
+        self.unavailable = unavailable
     }
 }
 

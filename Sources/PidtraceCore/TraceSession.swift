@@ -50,12 +50,13 @@ public final class TraceSession {
     private var lastLostCheckNs: UInt64 = 0
     private var failure: TraceError?
     private let orderer = RecordOrderer()
+    private let box = TracerBox()
 
     public init(options: TraceOptions, proc: ProcReader = ProcReader()) throws(TraceError) {
         self.options = options
         try Self.checkHost(proc: proc)
         // Containers first: an unknown name must fail before any file is created.
-        let tracerBox = TracerBox()
+        let tracerBox = box
         if options.containers.isEmpty {
             follower = nil
         } else {
@@ -64,7 +65,14 @@ public final class TraceSession {
                     refs: options.containers, dockerHost: options.dockerHost,
                     waitForStart: options.waitForContainers, proc: proc,
                     watch: { inode in
-                        do { try tracerBox.tracer?.watch(pidNamespace: inode) } catch { Log.logger.warning("\(error)") }
+                        do {
+                            try tracerBox.tracer?.watch(pidNamespace: inode)
+                        } catch {
+                            // The container's events would be dropped in the kernel: say so in the file too.
+                            Log.logger.error("\(error): this container generation's events are not recorded")
+                            tracerBox.notices.append(Notice(kind: .filterFull, message:
+                                "\(error): the events of PID namespace \(inode) are not recorded"))
+                        }
                     },
                     unwatch: { tracerBox.tracer?.unwatch(pidNamespace: $0) })
             } catch { throw .container(error) }
@@ -78,7 +86,8 @@ public final class TraceSession {
         if options.jsonToStdout {
             sinks.append(NDJSONSink(output: .standardOutput(), clock: clock))
         } else if !options.quiet {
-            sinks.append(TableSink(output: .standardOutput(), clock: clock, showContainer: follower != nil))
+            sinks.append(TableSink(output: .standardOutput(), clock: clock, showContainer: follower != nil,
+                                   allSignals: options.tracer.allSignals, width: TerminalWidth.columns(of: STDOUT_FILENO)))
         }
         summarySink = options.summary
             ? SummarySink(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9)) : nil
@@ -97,6 +106,10 @@ public final class TraceSession {
             tracer = try BPFTracer(config: config, verbose: options.verbose)
         } catch { throw .bpf(error) }
         tracerBox.tracer = tracer
+        // Once, before the trace starts; the `start` record carries the same.
+        for (kind, reason) in tracer.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            warnText("pidtrace: \(kind.name) events are unavailable on this kernel: \(reason)\n")
+        }
         do {
             reader = try RingBufferReader(mapFD: tracer.ringBufferFD) { [unowned self] record in
                 self.handle(record)
@@ -134,7 +147,15 @@ public final class TraceSession {
             // Whatever the kernel committed before this is read by the poll.
             let readFrom = BootClock.nowBootNs()
             do { try reader.poll(timeoutMs: 100) } catch { fail(.bpf(error)) }
-            follower?.drainStarts(tsNs: BootClock.nowBootNs(), emit: emit)
+            if let follower {
+                let settled = follower.drainAnswers(tsNs: BootClock.nowBootNs(), emit: emit)
+                if !settled.isEmpty {
+                    written += UInt64(correlator.replay(settled, emit: emit))
+                    orderer.holdFromNs = correlator.heldSinceNs
+                }
+            }
+            for notice in box.notices { emit(.notice(NoticeRecord(tsNs: BootClock.nowBootNs(), notice: notice))) }
+            box.notices.removeAll()
             correlator.tick(nowNs: BootClock.nowBootNs(), emit: emit)
             status?.update(nowNs: BootClock.nowBootNs(), events: written, lost: lostReported,
                            containers: follower?.tracker)
@@ -170,6 +191,7 @@ public final class TraceSession {
         }
         orderer.ringRead(event.tsNs)
         if correlator.process(event, emit: emit) { written += 1 }
+        orderer.holdFromNs = correlator.heldSinceNs
     }
 
     /// Every record but `start` goes through here, to the sinks in time order.
@@ -243,7 +265,8 @@ public final class TraceSession {
             bootID: bootID, tracerPID: getpid(),
             filters: TraceFilters(pidNamespaces: t.pidNamespaces,
                                   kinds: EventKind.allCases.filter { t.kinds.contains($0) },
-                                  threads: t.threads, containers: options.containers))
+                                  threads: t.threads, containers: options.containers),
+            unavailable: tracer.unavailable)
     }
 }
 
@@ -251,6 +274,8 @@ public final class TraceSession {
 /// after them (the tracker must exist to size the filter before load).
 private final class TracerBox {
     var tracer: BPFTracer?
+    /// Failures to say in the stream, from the callbacks (reader thread).
+    var notices: [Notice] = []
 }
 
 public let pidtraceVersion = "0.1.0"

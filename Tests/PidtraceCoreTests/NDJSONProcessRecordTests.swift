@@ -2,7 +2,7 @@ import CPidtrace
 import Testing
 @testable import PidtraceCore
 
-@Suite("NDJSON process records (DESIGN §3)")
+@Suite("NDJSON process records (docs/record.md)")
 struct NDJSONProcessRecordTests {
     static let common: Set<String> = [
         "event", "time", "ts_ns", "host_pid", "host_tid", "host_ppid", "ns_pid", "ns_tid", "ns_ppid",

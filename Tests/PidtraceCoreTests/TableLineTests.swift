@@ -63,7 +63,7 @@ struct TableLineTests {
         let event = ProcessEvent.sample(.exec, comm: "l\u{1b}s", argsArea: Array("ls\u{0}-l\u{0}a\nb\u{0}".utf8))
         let line = try #require(sink.line(for: .process(ProcessRecord(event: event))))
         #expect(line.contains(#" l\x1bs "#))
-        #expect(line.hasSuffix(#"ls -l a\x0ab"#))
+        #expect(line.hasSuffix(#"ls -l 'a\x0ab'"#))
     }
 
     @Test func truncatedArgvEndsWithAnEllipsis() throws {

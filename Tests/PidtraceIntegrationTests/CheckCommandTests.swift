@@ -13,10 +13,13 @@ struct CheckCommandTests {
         let byName = Dictionary(uniqueKeysWithValues: checks.compactMap { c in
             (c["check"] as? String).map { ($0, c["status"] as? String ?? "") }
         })
-        for required in ["kernel", "BTF", "capabilities", "tracepoints", "BPF attach", "output directory"] {
+        for required in ["kernel", "BTF", "capabilities", "tracepoints", "BPF attach", "fork/exec/exit",
+                         "signal", "oom_kill", "reap", "output directory"] {
             #expect(byName[required] == "OK", "\(required)")
         }
         #expect(byName["Docker API"] != nil)
+        let roundTrip = checks.first { $0["check"] as? String == "fork/exec/exit" }?["detail"] as? String ?? ""
+        #expect(roundTrip.contains("round trip") && roundTrip.contains("= NSpid:"), "\(roundTrip)")
     }
 
     @Test func missingCapabilitiesFailWithTheFix() throws {

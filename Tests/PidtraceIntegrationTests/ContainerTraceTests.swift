@@ -152,6 +152,7 @@ struct ContainerTraceTests {
         let r = try runPidtrace(["--container", "no-such-container-\(uniqueSleep())", "--duration", "1"])
         #expect(r.status == 68)
         #expect(r.stderr.contains(web.name))
+        #expect(r.stderr.contains("(to trace a container that does not exist yet, add --wait)"))
         #expect(r.stderr.split(separator: "\n").count == 1)
     }
 }

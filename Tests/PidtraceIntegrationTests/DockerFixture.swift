@@ -110,16 +110,17 @@ enum DockerFixture {
     }
 }
 
-/// A busybox container that exists for one test: `docker rm -f` when the object
+/// A container (busybox unless told) that exists for one test: `docker rm -f` when the object
 /// goes away (also when the test failed), or earlier through `remove()`.
 final class DockerContainer {
     let name: String
     let id: String
     private var removed = false
 
-    init(_ command: [String], options: [String] = []) throws {
+    /// `command` after the image; empty runs the image's entrypoint (the nginx images).
+    init(_ command: [String], options: [String] = [], image: String = DockerFixture.image) throws {
         name = "pidtrace-test-\(UUID().uuidString.prefix(8).lowercased())"
-        id = try DockerFixture.dockerOutput(["run", "-d", "--name", name] + options + [DockerFixture.image] + command)
+        id = try DockerFixture.dockerOutput(["run", "-d", "--name", name] + options + [image] + command)
     }
 
     /// `State.Pid` as docker inspect reports it now.

@@ -65,6 +65,13 @@ final class FakeDockerPeer: @unchecked Sendable {
         }
     }
 
+    /// Writes one line of JSON, as a chunk, on every stream kept open (an `/events` event).
+    func sendEvent(_ json: String) {
+        let line = json + "\n"
+        let chunk = String(line.utf8.count, radix: 16) + "\r\n" + line + "\r\n"
+        for fd in held.withLock({ $0 }) { Self.send(fd, chunk) }
+    }
+
     /// Stops accepting and removes the socket: later connects find nothing there.
     func shutdown() {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }

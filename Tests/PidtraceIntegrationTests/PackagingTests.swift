@@ -19,7 +19,7 @@ struct PackagingTests {
         #expect(r.status == 0, "\(r.stderr.suffix(2000))")
         let version = try DockerFixture.execute(prefix + "/bin/pidtrace", ["--version"], timeout: 10)
         #expect(version.stdout.contains("0.1.0"))
-        for page in ["pidtrace.1", "pidtrace.trace.1", "pidtrace.ps.1", "pidtrace.check.1"] {
+        for page in ["pidtrace.1", "pidtrace-trace.1", "pidtrace-ps.1", "pidtrace-check.1"] {
             let text = try String(contentsOfFile: "\(prefix)/share/man/man1/\(page)", encoding: .utf8)
             #expect(text.contains(".Dt") || text.contains(".TH"), "\(page) is a man page")
         }

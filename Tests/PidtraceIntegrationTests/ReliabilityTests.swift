@@ -124,8 +124,9 @@ struct ReliabilityTests {
         #expect(mine.progs.count >= 3 && mine.links.count == mine.progs.count && !mine.maps.isEmpty)
         let names = try BPFObjects.live("prog")
         let progNames = Set(mine.progs.compactMap { names[$0] })
-        #expect(progNames.isSuperset(of: ["handle_sched_process_fork", "handle_sched_process_exec", "handle_sched_process_exit"]),
-                "\(progNames)")
+        // The exit handler is one of two variants, chosen from the kernel's BTF.
+        #expect(progNames.isSuperset(of: ["handle_sched_process_fork", "handle_sched_process_exec"])
+                && progNames.contains { $0.hasPrefix("handle_sched_process_exit") }, "\(progNames)")
         kill(pid, SIGKILL)
         try waitUntil(timeout: 5, "pidtrace to die") { !tracer.process.isRunning }
         // The kernel frees them once the last descriptor is gone, asynchronously.
@@ -289,7 +290,10 @@ struct DockerFaultTests {
             id: c.id, name: c.name, hostPID: try c.hostPID(), startedAt: try c.inspect("{{.State.StartedAt}}")))
         let tracer = try TracerRun(["--container", c.name, "--docker-host", "unix://" + peer.path, "--events", "exec,exit"])
         try waitUntil(timeout: 5, "the events subscription") { peer.received("/events") }
-        #expect(tracer.records().contains { $0.event == "snapshot" && $0["container_id"] as? String == c.id })
+        // Records reach the file in ts_ns order, after the next read of the ring.
+        try waitUntil(timeout: 2, "the snapshot") {
+            tracer.records().contains { $0.event == "snapshot" && $0["container_id"] as? String == c.id }
+        }
         peer.endStreams(graceful: graceful)
         peer.shutdown()
         usleep(300_000)
@@ -304,9 +308,31 @@ struct DockerFaultTests {
         #expect(tracer.process.terminationStatus == 0)
         let stderr = tracer.stderrText()
         let warnings = stderr.split(separator: "\n").filter { $0.contains("warning") }
-        #expect(warnings.count == 1, "one warning: \(stderr)")
-        #expect(warnings.first?.contains("container events stream ended") == true)
-        #expect(warnings.first?.contains("still traced") == true)
+        #expect(warnings.count == 1, "one warning however often reconnecting fails: \(stderr)")
+        #expect(warnings.first?.contains("container events stream lost") == true)
+        #expect(warnings.first?.contains("reconnecting") == true)
+        let notices = tracer.records().filter { $0.event == "notice" }
+        #expect(notices.count == 1 && notices.first?["kind"] as? String == "runtime_events_gap", "\(notices)")
+    }
+
+    /// The daemon restarts (its streams end, it answers again): pidtrace subscribes
+    /// again, asking for the events since the last one it saw, and says so once.
+    @Test func eventStreamReconnectsAndAsksForTheGap() throws {
+        let c = try DockerContainer(["sleep", "300"])
+        defer { c.remove() }
+        let peer = try FakeDockerPeer(handler: try RecordedDockerReplies.handler(
+            id: c.id, name: c.name, hostPID: try c.hostPID(), startedAt: try c.inspect("{{.State.StartedAt}}")))
+        defer { peer.shutdown() }
+        let tracer = try TracerRun(["--container", c.name, "--docker-host", "unix://" + peer.path])
+        try waitUntil(timeout: 5, "the events subscription") { peer.received("/events") }
+        peer.endStreams(graceful: false)
+        try waitUntil(timeout: 10, "a second subscription, from the gap") {
+            peer.targets.withLock { $0.filter { $0.contains("/events") && $0.contains("since=") }.count } >= 1
+        }
+        let records = try tracer.waitFor("the notice") { $0.contains { $0.event == "notice" } }
+        #expect(records.filter { $0.event == "notice" }.count == 1)
+        _ = try tracer.stop()
+        #expect(tracer.process.terminationStatus == 0)
     }
 
     @Test func snapshotArgvIsRedactedToo() throws {
@@ -471,3 +497,53 @@ func fileStatus(_ path: String) throws -> stat {
 }
 
 func fileMode(_ path: String) -> mode_t? { (try? fileStatus(path)).map { $0.st_mode & 0o7777 } }
+
+/// A daemon that is slow to answer must not stall the ring-buffer reader (issue 13).
+@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+struct SlowDaemonTests {
+    /// A fork storm in a followed container, run while the daemon sits on an inspect
+    /// (pidtrace asks after a `start` event): every exec must be written before the
+    /// daemon answers, nothing lost, and at the rate of a storm without the stall.
+    @Test func slowInspectDoesNotStallTheDrain() throws {
+        let c = try DockerContainer(["sleep", "300"])
+        defer { c.remove() }
+        let stall = DispatchSemaphore(value: 0)
+        let stalling = Atomic<Bool>(false)
+        let replies = try RecordedDockerReplies.handler(
+            id: c.id, name: c.name, hostPID: try c.hostPID(), startedAt: try c.inspect("{{.State.StartedAt}}"))
+        let inspectTarget = "/containers/\(c.id)/json"
+        let peer = try FakeDockerPeer(handler: { target, fd in
+            if stalling.load(ordering: .acquiring) && target.contains(inspectTarget) {
+                _ = stall.wait(timeout: .now() + 20) // the daemon hangs on this inspect
+            }
+            return replies(target, fd)
+        })
+        defer { stall.signal(); peer.shutdown() }
+        let tracer = try TracerRun(["--container", c.name, "--docker-host", "unix://" + peer.path, "--events", "exec,exit"])
+        try waitUntil(timeout: 5, "the events subscription") { peer.received("/events") }
+
+        let storm = { (marker: String) throws -> Double in
+            let t0 = Date()
+            try DockerFixture.dockerOutput(["exec", c.id, "sh", "-c",
+                "i=0; while [ $i -lt 1500 ]; do /bin/echo \(marker) >/dev/null; i=$((i+1)); done"])
+            try tracer.waitFor("the storm's 1500 execs", timeout: 30) { records in
+                records.filter { $0.event == "exec" && $0.strings("argv") == ["/bin/echo", marker] }.count == 1500
+            }
+            return 1500 / Date().timeIntervalSince(t0)
+        }
+        let baseline = try storm("base-\(uniqueSleep())")
+        stalling.store(true, ordering: .releasing)
+        let now = Int(Date().timeIntervalSince1970)
+        peer.sendEvent(#"{"Type":"container","Action":"start","Actor":{"ID":"\#(c.id)","Attributes":{"name":"\#(c.name)"}},"time":\#(now),"timeNano":\#(now)000000000}"#)
+        try waitUntil(timeout: 5, "pidtrace to ask the daemon") {
+            peer.targets.withLock { $0.filter { $0.contains("/containers/\(c.id)/json") }.count } >= 2
+        }
+        let stalled = try storm("stalled-\(uniqueSleep())") // before the daemon answers
+        stall.signal()
+        let records = try tracer.stop()
+        print("storm rate: \(Int(baseline)) execs/s, \(Int(stalled)) execs/s while the daemon sat on an inspect")
+        #expect(records.filter { $0.event == "lost" }.isEmpty)
+        #expect(records.last?.int("lost") == 0)
+        #expect(stalled >= baseline * 0.5, "drain rate \(stalled)/s during the stall vs \(baseline)/s")
+    }
+}

@@ -27,6 +27,23 @@ final class SummaryCommandTests {
         #expect(r.stderr.isEmpty)
     }
 
+    @Test("--html FILE: the page written, one line on stderr saying where and how many generations")
+    func htmlSaysWhereItWrote() throws {
+        let page = dir + "timeline.html"
+        let r = try runPidtrace(["summary", fixture("restarts"), "--html", page])
+        #expect(r.status == 0)
+        #expect(r.stdout.isEmpty)
+        let json = try runPidtrace(["summary", fixture("restarts"), "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let generations = try #require(document["generations"] as? [Any])
+        #expect(generations.count > 1)
+        #expect(r.stderr == "pidtrace: wrote \(page) (\(generations.count) generations)\n")
+        #expect(FileManager.default.fileExists(atPath: page))
+        // To standard output the page is the output: nothing on stderr.
+        let piped = try runPidtrace(["summary", fixture("restarts"), "--html", "-"])
+        #expect(piped.status == 0 && piped.stderr.isEmpty && piped.stdout.hasPrefix("<!DOCTYPE html>"))
+    }
+
     @Test("malformed lines: each named on stderr, the rest summarized, status still 0")
     func malformed() throws {
         let r = try runPidtrace(["summary", fixture("malformed")])
@@ -76,7 +93,7 @@ final class SummaryCommandTests {
     func tree() throws {
         let r = try runPidtrace(["tree", fixture("restarts"), "--container", "web"])
         #expect(r.status == 0)
-        #expect(r.stdout.contains("4300/1 sh -c start.sh → nginx -g daemon off; (SIGKILL)\n  4301/2 sleep 1 (exit 0, zombie, never reaped)\n"))
+        #expect(r.stdout.contains("4300/1 sh -c start.sh → nginx -g 'daemon off;' (SIGKILL)\n  4301/2 sleep 1 (exit 0, zombie, never reaped)\n"))
         let unknown = try runPidtrace(["tree", fixture("restarts"), "--container", "db"])
         #expect(unknown.status == 68)
         #expect(unknown.stderr.hasSuffix("no container 'db' in \(fixture("restarts")); it has web\n"))

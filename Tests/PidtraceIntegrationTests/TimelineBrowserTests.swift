@@ -57,7 +57,9 @@ final class TimelineBrowserTests {
         let page = dir + "\(fixture).html"
         let r = try runPidtrace(["summary", "\(Self.fixtures)/\(fixture).ndjson", "--html", page])
         #expect(r.status == 0, "pidtrace: \(r.stderr)")
-        #expect(r.stdout.isEmpty && r.stderr.isEmpty)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.hasPrefix("pidtrace: wrote \(page) (") && r.stderr.hasSuffix(")\n"))
+        #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(FileManager.default.fileExists(atPath: page))
         return page
     }
@@ -85,9 +87,19 @@ final class TimelineBrowserTests {
         #expect(dom.contains("<path class=\"oom-mark\""))
         #expect(dom.components(separatedBy: "<path class=\"sig").count - 1 == 3 + 1, "3 signals + the legend's")
         #expect(dom.contains("SIGKILL to PID 1 from host PID 77 (dockerd), delivered"))
-        #expect(dom.contains("sh -c start.sh → nginx -g daemon off;"))
+        #expect(dom.contains("sh -c start.sh → nginx -g 'daemon off;'"))
         #expect(dom.contains("class=\"znever\"") && dom.contains("class=\"zlate\""))
         #expect(!dom.contains("<script"))
+    }
+
+    @Test("a real docker stop: SIGTERM and SIGKILL labelled, the diagnosis shown, SIGURG noise hidden")
+    func stopStory() throws {
+        let dom = try chromium("--dump-dom", try writePage("nginx-noexec-restart"))
+        #expect(dom.components(separatedBy: ">SIGTERM ← runc<").count - 1 == 2, "a visible SIGTERM label per generation")
+        #expect(dom.components(separatedBy: ">SIGKILL ← runc<").count - 1 == 2, "a visible SIGKILL label per generation")
+        #expect(!dom.contains("SIGURG"))
+        #expect(dom.contains("class=\"finding\"") && dom.contains("ignored SIGTERM from host PID"))
+        #expect(dom.contains("Never received SIGTERM"))
     }
 
     @Test("zombies: a trace without containers renders its PID namespace")
@@ -111,7 +123,7 @@ final class TimelineBrowserTests {
         let r = try runPidtrace(["summary", input, "--html", page])
         #expect(r.status == 0)
         let dom = try chromium("--dump-dom", page)
-        #expect(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"))
+        #expect(dom.contains("&lt;script&gt;document.title='\\''pwned'\\''&lt;/script&gt;"), "shell-quoted, then escaped")
         #expect(!dom.contains("<script") && !dom.contains("<img") && !dom.contains("pwned</title>"))
     }
 

@@ -19,9 +19,27 @@ struct pt_config {
 	uint64_t wakeup_bytes; /* 0: wake the consumer on every event */
 };
 
+/* The BPF programs. Each is loaded only where the kernel has its hook, helpers and
+ * argument types; some hooks have one variant per way a kernel passes arguments. */
+enum pt_program {
+	PT_PROG_FORK,
+	PT_PROG_EXEC,
+	PT_PROG_EXIT,            /* sched_process_exit(task): exit claimed per process */
+	PT_PROG_EXIT_GROUP_DEAD, /* sched_process_exit(task, group_dead) */
+	PT_PROG_SIGNAL,
+	PT_PROG_OOM,             /* mark_victim(task, ...) */
+	PT_PROG_OOM_PID,         /* mark_victim(pid), with PT_PROG_OOM_SIGNAL */
+	PT_PROG_OOM_SIGNAL,      /* signal_generate: the OOM killer's SIGKILL target */
+	PT_PROG_FREE,
+	PT_PROG_COUNT,
+};
+
+struct btf;
+
 /* Each returns NULL or a negative errno, as libbpf does. */
 struct pidtrace_bpf *pt_open(void);
 int pt_configure(struct pidtrace_bpf *skel, const struct pt_config *config);
+int pt_set_autoload(struct pidtrace_bpf *skel, enum pt_program program, bool load);
 int pt_load(struct pidtrace_bpf *skel);
 int pt_attach(struct pidtrace_bpf *skel);
 void pt_detach(struct pidtrace_bpf *skel);
@@ -30,6 +48,12 @@ void pt_destroy(struct pidtrace_bpf *skel);
 int pt_events_fd(const struct pidtrace_bpf *skel);
 int pt_watched_pidns_fd(const struct pidtrace_bpf *skel);
 int pt_lost_fd(const struct pidtrace_bpf *skel);
+
+/* Tracepoint @name's arguments in the kernel's BTF (its btf_trace_<name> typedef):
+ * their number, or -ENOENT when the kernel has no such tracepoint. */
+int pt_tracepoint_arity(const struct btf *btf, const char *name);
+/* Whether argument @index (from 0) of tracepoint @name is a pointer: 1, 0, or -errno. */
+int pt_tracepoint_arg_is_pointer(const struct btf *btf, const char *name, int index);
 
 /* Routes libbpf's own messages: warnings and above to stderr when verbose, none otherwise. */
 void pt_set_libbpf_verbose(bool verbose);

@@ -13,10 +13,13 @@ extension TraceReport {
         public var end: Stamp?
         /// nil while PID 1's end is not in the file (still running when the trace stopped, or cut).
         public var ending: Ending?
-        /// Every recorded signal to PID 1, in order.
+        /// Every recorded signal to PID 1 that can change its fate, in order.
         public var signalsToInit: [Signal] = []
+        /// The other signals to PID 1 (SIGCHLD, SIGURG, ...), counted by name.
+        public var otherSignalsToInit: [String: Int] = [:]
         public var oomKills: [OOMKill] = []
-        /// Distinct host PIDs among this generation's records (threads not counted).
+        /// Processes among this generation's records (threads not counted; a reused
+        /// host PID is another process). Counted, so a bounded report still knows it.
         public var processesSeen = 0
         /// `zombie` records with no later `reap` of the same process: still zombies when
         /// the trace ended. (An `exit` without a `reap` is not counted: the tracer's
@@ -69,5 +72,15 @@ extension TraceReport {
         public var commands: [[String]] = []
         public var exit: ExitOutcome?
         public var neverReaped = false
+        /// The namespace's PID 1.
+        public var isInit = false
+        /// Its fork, when recorded (else it was first seen later).
+        public var firstSeen: Stamp?
+        public var exitStamp: Stamp?
+        /// Signals to it that can change its fate, in order.
+        public var signals: [Signal] = []
+
+        /// Killed by the kernel because its namespace's PID 1 exited.
+        public var killedByTeardown: Bool { signals.contains { $0.origin == "pidns_teardown" } }
     }
 }

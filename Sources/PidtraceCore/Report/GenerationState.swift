@@ -2,7 +2,11 @@
 /// needed to finish it (current node per host PID, pending zombies, PID 1's end).
 struct GenerationState {
     var generation = TraceReport.Generation()
-    var seen: Set<Int> = []
+    /// With a limit (a live `--summary`), exited processes beyond it are forgotten
+    /// (counted, not kept): a day-long trace must not keep every process.
+    var nodeLimit: Int?
+    /// Exited processes kept with a limit, the latest ones.
+    static let keptExited = 256
     private var currentNode: [Int: Int] = [:]
     private var lastExited: [Int: Int] = [:]
     /// host PID → the zombie record and the node of the exited process.
@@ -22,21 +26,24 @@ struct GenerationState {
     private func isInit(_ p: RecordedProcess) -> Bool { generation.initHostPID == p.hostPID }
 
     mutating func fork(_ p: RecordedProcess, _ stamp: TraceReport.Stamp) {
-        _ = newNode(p)
+        let index = newNode(p)
+        generation.processes[index].firstSeen = stamp
         if isInit(p) { generation.start = generation.start ?? stamp }
     }
 
     mutating func exec(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ argv: [String]) {
         let index = node(p)
         generation.processes[index].commands.append(argv)
-        if isInit(p) { generation.execChain.append(TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: false)) }
+        if isInit(p) { bounded(&generation.execChain, TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: false)) }
     }
 
-    mutating func snapshot(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ argv: [String]) {
+    /// `atClaim`: read from /proc when a generation that began during the trace was
+    /// claimed late; its command is then not one PID 1 ran before the trace.
+    mutating func snapshot(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ argv: [String], atClaim: Bool) {
         let index = node(p)
         generation.processes[index].commands.append(argv)
         if isInit(p) {
-            generation.execChain.append(TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: true))
+            bounded(&generation.execChain, TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: !atClaim))
             generation.start = generation.start ?? stamp
         }
     }
@@ -44,6 +51,7 @@ struct GenerationState {
     mutating func exit(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ outcome: TraceReport.ExitOutcome?) {
         let index = node(p)
         generation.processes[index].exit = outcome
+        generation.processes[index].exitStamp = stamp
         currentNode[p.hostPID] = nil // a later record with this host PID is a new process
         lastExited[p.hostPID] = index
         if isInit(p) {
@@ -57,12 +65,21 @@ struct GenerationState {
         generation.end = generation.end ?? stamp
     }
 
+    /// Signals that change a process's fate are kept, per process and for PID 1; the
+    /// rest (SIGCHLD, SIGURG, ...) are only counted.
     mutating func signal(_ p: RecordedProcess, _ signal: TraceReport.Signal) {
-        if isInit(p) { generation.signalsToInit.append(signal) }
+        guard SignalCause.changesFate(Int32(clamping: signal.number)) else {
+            if isInit(p) { generation.otherSignalsToInit[signal.name, default: 0] += 1 }
+            return
+        }
+        if isInit(p) { bounded(&generation.signalsToInit, signal) }
+        // A signal can trail its target's exit (SIGIO as its files close): that process, not a new one.
+        let index = currentNode[p.hostPID] ?? lastExited[p.hostPID] ?? node(p)
+        bounded(&generation.processes[index].signals, signal)
     }
 
     mutating func oomKill(_ kill: TraceReport.OOMKill) {
-        generation.oomKills.append(kill)
+        bounded(&generation.oomKills, kill)
         if generation.initHostPID == kill.process.hostPID { initOOM = kill }
     }
 
@@ -73,7 +90,7 @@ struct GenerationState {
 
     mutating func reap(_ z: TraceReport.Zombie, lateAfterNs: Int) {
         pendingZombies[z.process.hostPID] = nil
-        if let ns = z.zombieNs, ns > lateAfterNs { generation.reapedLate.append(z) }
+        if let ns = z.zombieNs, ns > lateAfterNs { bounded(&generation.reapedLate, z) }
     }
 
     /// The node of the live process with this host PID, made on first sight.
@@ -87,13 +104,43 @@ struct GenerationState {
     }
 
     private mutating func newNode(_ p: RecordedProcess) -> Int {
-        generation.processes.append(TraceReport.ProcessNode(process: p.ref, hostPPID: p.hostPPID))
+        if let nodeLimit, generation.processes.count >= nodeLimit { forgetExited() }
+        generation.processesSeen += 1
+        generation.processes.append(TraceReport.ProcessNode(process: p.ref, hostPPID: p.hostPPID, isInit: isInit(p)))
         currentNode[p.hostPID] = generation.processes.count - 1
         return generation.processes.count - 1
     }
 
+    /// Appends; with a limit, a list past 256 keeps its first 128 and its latest
+    /// entries (the first SIGTERM and the last SIGKILL both matter).
+    private func bounded<T>(_ list: inout [T], _ item: T) {
+        if nodeLimit != nil && list.count >= 256 { list.remove(at: 128) }
+        list.append(item)
+    }
+
+    /// Drops exited processes but the latest few; keeps PID 1, the live ones and
+    /// those whose zombie is still pending, and renumbers the tables that point in.
+    private mutating func forgetExited() {
+        let live = Set(currentNode.values)
+        let zombieNodes = Set(pendingZombies.values.compactMap(\.node))
+        let exited = generation.processes.indices.filter { !live.contains($0) }
+        let recent = Set(exited.suffix(Self.keptExited))
+        var renumbered: [Int: Int] = [:]
+        var kept: [TraceReport.ProcessNode] = []
+        for (i, node) in generation.processes.enumerated()
+        where node.isInit || live.contains(i) || zombieNodes.contains(i) || recent.contains(i) {
+            renumbered[i] = kept.count
+            kept.append(node)
+        }
+        generation.processes = kept
+        currentNode = currentNode.compactMapValues { renumbered[$0] }
+        lastExited = lastExited.compactMapValues { renumbered[$0] }
+        pendingZombies = pendingZombies.mapValues { ($0.zombie, $0.node.flatMap { renumbered[$0] }) }
+        // Room for a while: compacting again at once would cost on every process.
+        nodeLimit = max(nodeLimit ?? 0, kept.count * 2)
+    }
+
     consuming func finish() -> TraceReport.Generation {
-        generation.processesSeen = seen.count
         var listed: Set<Int> = []
         for pid in zombieOrder where listed.insert(pid).inserted {
             guard let (zombie, node) = pendingZombies[pid] else { continue }

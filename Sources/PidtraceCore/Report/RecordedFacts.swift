@@ -35,6 +35,10 @@ extension TraceReport {
         public var name: String
         public var result: String?
         public var sender: Sender?
+        /// `process`, `kernel` or `pidns_teardown`; nil in files written before it was recorded.
+        public var origin: String?
+        /// The signalled process.
+        public var target: ProcessRef?
 
         public struct Sender: Sendable, Equatable {
             public var hostPID: Int?
@@ -43,11 +47,18 @@ extension TraceReport {
             public var containerName: String?
         }
 
+        init(stamp: Stamp, number: Int, name: String) {
+            self.stamp = stamp
+            self.number = number
+            self.name = name
+        }
+
         init(_ json: JSONValue, stamp: Stamp) {
             self.stamp = stamp
             number = json["signal"]?.int ?? 0
             name = ExitOutcome.signalName(number, recorded: json["signal_name"]?.string)
             result = json["result"]?.string
+            origin = json["origin"]?.string
             if let s = json["sender"], case .object = s {
                 sender = Sender(hostPID: s["host_pid"]?.int, nsPID: s["ns_pid"]?.int, comm: s["comm"]?.string,
                                 containerName: s["container_name"]?.string ?? s["container_id"]?.string)

@@ -14,7 +14,14 @@ struct ReportBuilder {
     private var byPIDNamespace: [Int?: Int] = [:]
     private var sessionLost = 0
 
-    init(lateReapNs: Int) { self.lateReapNs = lateReapNs }
+    /// Process nodes kept per generation before exited ones are forgotten; nil keeps
+    /// all (a file's `tree` needs them; a live `--summary` must stay bounded).
+    let nodeLimit: Int?
+
+    init(lateReapNs: Int, nodeLimit: Int? = nil) {
+        self.lateReapNs = lateReapNs
+        self.nodeLimit = nodeLimit
+    }
 
     mutating func malformed(line: Int, _ message: String) {
         report.diagnostics.append(TraceReport.Diagnostic(line: line, message: message))
@@ -42,14 +49,17 @@ struct ReportBuilder {
             sessionLost = saturatingSum(sessionLost, count)
         case let .fork(stamp, p): process(p, claimsInit: true) { $0.fork(p, stamp) }
         case let .exec(stamp, p, argv): process(p, claimsInit: true) { $0.exec(p, stamp, argv) }
-        case let .snapshot(stamp, p, argv): process(p, claimsInit: true) { $0.snapshot(p, stamp, argv) }
+        case let .snapshot(stamp, p, argv, atClaim):
+            process(p, claimsInit: true) { $0.snapshot(p, stamp, argv, atClaim: atClaim) }
         case let .exit(stamp, p, outcome): process(p, claimsInit: false) { $0.exit(p, stamp, outcome) }
         case let .containerStart(stamp, p):
             process(p, claimsInit: true) { $0.generation.start = stamp }
         case let .containerExit(stamp, p, outcome):
             process(p, claimsInit: false) { $0.containerExit(stamp, outcome) }
         case let .signal(p, signal):
-            process(p, claimsInit: false) { $0.signal(p, signal) }
+            var signal = signal
+            signal.target = p.ref
+            process(p, claimsInit: false) { [signal] in $0.signal(p, signal) }
         case let .oomKill(stamp, p, memcgID):
             process(p, claimsInit: false) { $0.oomKill(TraceReport.OOMKill(process: p.ref, stamp: stamp, memcgID: memcgID)) }
         case let .zombie(stamp, p, zombieNs):
@@ -84,7 +94,6 @@ struct ReportBuilder {
         let claims = claimsInit && p.nsPID == 1
         let index = route(p, claimsInit: claims)
         if claims { states[index].claimInit(p) }
-        states[index].seen.insert(p.hostPID)
         update(&states[index])
     }
 
@@ -117,6 +126,7 @@ struct ReportBuilder {
 
     private mutating func newState(pidns: Int?, container: TraceReport.ContainerIdentity?) -> Int {
         var state = GenerationState()
+        state.nodeLimit = nodeLimit
         state.generation.pidns = pidns
         state.generation.container = container
         states.append(state)

@@ -7,9 +7,10 @@ enum ReportFormat {
         return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "?" : $0 }))
     }
 
-    /// An argv as a command line; an empty one (execve with no arguments) as "[comm]".
+    /// An argv as a shell would take it back (`nginx -g 'daemon off;'`); an empty one
+    /// (execve with no arguments) as "[comm]".
     static func command(_ argv: [String], comm: String?) -> String {
-        argv.isEmpty ? "[\(printable(comm ?? "?"))]" : argv.map(printable).joined(separator: " ")
+        argv.isEmpty ? "[\(printable(comm ?? "?"))]" : ShellQuote.join(argv.map(printable))
     }
 
     /// "host 4250/ns 3 (sleep)".
@@ -24,6 +25,17 @@ enum ReportFormat {
     static func duration(_ ns: Int) -> String {
         let tenths = ns.magnitude / 100_000_000
         return (ns < 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10) s"
+    }
+
+    /// "4 ms", "1.5 s": milliseconds below a second.
+    static func shortDuration(_ ns: Int) -> String {
+        ns < 1_000_000_000 ? "\(max(0, ns) / 1_000_000) ms" : duration(ns)
+    }
+
+    /// "SIGCHLD ×12, SIGURG ×3", most frequent first.
+    static func counts(_ counts: [String: Int]) -> String {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\(printable($0.key)) ×\($0.value)" }.joined(separator: ", ")
     }
 
     static func exit(_ outcome: TraceReport.ExitOutcome) -> String {
@@ -45,6 +57,15 @@ enum ReportFormat {
         case nil:
             return complete ? "still running when the trace stopped" : "no end recorded (the file was cut short)"
         }
+    }
+
+    /// Where a signal came from: "from host PID 77 (dockerd)", "from the kernel: ...".
+    static func source(_ s: TraceReport.Signal) -> String {
+        let origin = s.origin.flatMap(SignalOrigin.init(name:)) ?? .process
+        guard origin != .process else { return s.sender.map { "from " + sender($0) } ?? "(sender not recorded)" }
+        let who = s.sender.map { (hostPID: $0.hostPID ?? 0, comm: printable($0.comm ?? "?")) }
+        let isTarget = s.sender?.hostPID != nil && s.sender?.hostPID == s.target?.hostPID
+        return SignalCause.describe(signal: Int32(clamping: s.number), origin: origin, sender: who, senderIsTarget: isTarget)
     }
 
     /// "host PID 77 (dockerd)", "host PID 90/ns 4 (sh) in web".

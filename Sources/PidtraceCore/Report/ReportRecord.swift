@@ -1,5 +1,5 @@
-/// The fields of one recorded line that the offline readers use (DESIGN.md §3 and
-/// the PID 1 forensics records of issue 4). Decoding is tolerant: unknown events
+/// The fields of one recorded line that the offline readers use (the record is
+/// documented in docs/record.md). Decoding is tolerant: unknown events
 /// and unknown fields are ignored, and every field that an earlier contract version
 /// lacked is optional. Only a line that cannot be told apart from garbage (no
 /// `event`, a process record without `host_pid`) is malformed.
@@ -10,7 +10,8 @@ enum ReportRecord {
     case fork(TraceReport.Stamp, RecordedProcess)
     case exec(TraceReport.Stamp, RecordedProcess, argv: [String])
     case exit(TraceReport.Stamp, RecordedProcess, TraceReport.ExitOutcome?)
-    case snapshot(TraceReport.Stamp, RecordedProcess, argv: [String])
+    /// `atClaim`: read when a new generation was claimed, not running at trace start.
+    case snapshot(TraceReport.Stamp, RecordedProcess, argv: [String], atClaim: Bool)
     case containerStart(TraceReport.Stamp, RecordedProcess)
     case containerExit(TraceReport.Stamp, RecordedProcess, TraceReport.ExitOutcome?)
     case signal(RecordedProcess, TraceReport.Signal)
@@ -45,7 +46,8 @@ enum ReportRecord {
         case .fork: return .fork(stamp, process)
         case .exec: return .exec(stamp, process, argv: json["argv"]?.strings ?? [])
         case .exit: return .exit(stamp, process, TraceReport.ExitOutcome(json))
-        case .snapshot: return .snapshot(stamp, process, argv: json["argv"]?.strings ?? [])
+        case .snapshot:
+            return .snapshot(stamp, process, argv: json["argv"]?.strings ?? [], atClaim: json["observed"]?.string == "claim")
         case .containerStart: return .containerStart(stamp, process)
         case .containerExit: return .containerExit(stamp, process, TraceReport.ExitOutcome(json))
         case .signal: return .signal(process, TraceReport.Signal(json, stamp: stamp))

@@ -56,8 +56,18 @@ extension TraceReport {
             out.field("signal", s.number)
             out.field("signal_name", s.name)
             if let v = s.result { out.field("result", v) }
+            if let v = s.origin { out.field("origin", v) }
             if let v = s.stamp.time { out.field("time", v) }
             if let sender = s.sender { encode(sender, &out) }
+        }
+        array("other_signals_to_init", g.otherSignalsToInit.sorted { $0.key < $1.key }, &out) { s, out in
+            out.field("signal_name", s.key)
+            out.field("count", s.value)
+        }
+        array("findings", g.findings, &out) { f, out in
+            out.field("kind", f.kind)
+            out.field("text", f.text)
+            if let fix = f.fix { out.field("fix", fix) }
         }
         array("oom_kills", g.oomKills, &out) { k, out in
             encode(k.process, &out)

@@ -19,7 +19,9 @@ extension TraceReport {
         for c in containers {
             lines.append("")
             lines.append("container \(F.containerName(c.id, c.name)): \(c.generations) generation\(c.generations == 1 ? "" : "s") in the file, \(c.restarts) restart\(c.restarts == 1 ? "" : "s")")
-            for g in generations where g.container?.id == c.id { lines += generationLines(g) }
+            for run in CrashLoop.runs(generations.filter { $0.container?.id == c.id }) {
+                lines += run.count >= CrashLoop.minimumRun ? crashLoopLines(run) : run.flatMap(generationLines)
+            }
         }
         let namespaces = generations.filter { $0.container == nil }
         if !namespaces.isEmpty {
@@ -47,11 +49,14 @@ extension TraceReport {
         }
         let ended = g.initHostPID == nil ? "PID 1 is not in the file" : F.ending(g.ending, complete: stream.complete)
         lines.append("    ended: " + ended)
+        lines += findingLines(g.findings)
         for signal in g.signalsToInit {
-            lines.append("    signal to PID 1: \(F.printable(signal.name))"
-                         + (signal.sender.map { " from " + F.sender($0) } ?? "")
+            lines.append("    signal to PID 1: \(F.printable(signal.name)) " + F.source(signal)
                          + (signal.result.map { ", \(F.printable($0))" } ?? "")
                          + (signal.stamp.time.map { " at \(F.printable($0))" } ?? ""))
+        }
+        if !g.otherSignalsToInit.isEmpty {
+            lines.append("    other signals to PID 1 (not shown one by one): " + F.counts(g.otherSignalsToInit))
         }
         for kill in g.oomKills {
             lines.append("    OOM kill: " + F.process(kill.process) + (kill.memcgID.map { ", memory cgroup \($0)" } ?? ""))
@@ -65,6 +70,33 @@ extension TraceReport {
                 + (z.reaper.map { " by " + F.process($0) } ?? "")
                 + (z.reparentedToNsInit ? " (reparented to PID 1)" : "")
         }.joined(separator: "; ")))
+        return lines
+    }
+
+    private func findingLines(_ findings: [Finding]) -> [String] {
+        findings.flatMap { f in
+            ["    what happened: " + f.text] + (f.fix.map { ["      fix: " + $0] } ?? [])
+        }
+    }
+
+    /// One block for a run of generations that started and ended the same way.
+    private func crashLoopLines(_ run: [Generation]) -> [String] {
+        typealias F = ReportFormat
+        let first = run[0], last = run[run.count - 1]
+        let numbers = "\(first.container?.generation ?? 0)–\(last.container?.generation ?? 0)"
+        let span = (first.start?.tsNs).flatMap { s in last.end?.tsNs.map { F.duration($0 - s) } } ?? "?"
+        let lifetimes = run.compactMap(\.lifetimeNs)
+        let initComm = first.processes.first { $0.isInit }?.process.comm
+        var lines = ["  generations \(numbers): a crash loop, \(run.count) generations in \(span), each "
+                     + F.ending(first.ending, complete: true) + CrashLoop.lifetimeText(lifetimes)]
+        if !first.execChain.isEmpty {
+            lines.append("    exec: " + first.execChain.map { F.command($0.argv, comm: initComm) }.joined(separator: " → "))
+        }
+        lines.append("    PID 1 = host " + run.compactMap(\.initHostPID).map(String.init).joined(separator: ", "))
+        if let from = first.start?.time, let to = last.end?.time {
+            lines.append("    from \(F.printable(from)) to \(F.printable(to))")
+        }
+        lines += findingLines(last.findings)
         return lines
     }
 }

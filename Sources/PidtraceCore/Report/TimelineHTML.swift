@@ -319,7 +319,16 @@ struct TimelineHTML {
             let shown = Self.ellipsized(chain, Int(room / Layout.monoAdvance))
             out += "<text class=\"chain\" x=\"\(Self.n(x))\" y=\"\(Self.n(execY))\" text-anchor=\"\(anchor)\">\(Self.h(shown))" + Self.tip(["exec chain of PID 1:", chain]) + "</text>\n"
         }
-        let bottom = max(execY + 12, barTop + 36)
+        // What happened, one line per finding, under the chain.
+        var lastLineY = execY
+        for finding in g.findings {
+            lastLineY += 16
+            let text = finding.text + (finding.fix.map { " Fix: " + $0 + "." } ?? "")
+            let shown = Self.ellipsized(text, Int((Layout.plotX1 - Layout.plotX0) / Layout.monoAdvance))
+            out += "<text class=\"finding\" x=\"\(Self.n(Layout.plotX0))\" y=\"\(Self.n(lastLineY))\">\(Self.h(shown))"
+                + Self.tip([text]) + "</text>\n"
+        }
+        let bottom = max(lastLineY + 12, barTop + 36)
         out += "<line class=\"sep\" x1=\"0\" y1=\"\(Self.n(bottom))\" x2=\"\(Layout.width)\" y2=\"\(Self.n(bottom))\"/>\n"
         out += "</g>\n"
         return bottom - top
@@ -594,6 +603,7 @@ struct TimelineHTML {
         .zlabel{font-size:10.5px;fill:#854d0e}
         .zbox{fill:#fff}
         .chain{font:12px "DejaVu Sans Mono",ui-monospace,monospace;fill:#111827}
+        .finding{font:12px "DejaVu Sans",sans-serif;fill:#7c2d12}
         .missing{font-size:12px;fill:#6b7280;font-style:italic}
         .hit{fill:transparent}
         g.hover:hover .bar,g.hover:hover .sig,g.hover:hover .oom-mark,g.hover:hover .zline{filter:brightness(1.2)}

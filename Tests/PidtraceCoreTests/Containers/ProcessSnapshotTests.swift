@@ -95,14 +95,14 @@ struct PsOutputTests {
         #expect(!String(decoding: PsListing.ndjson([(unnamed, Self.processes)]), as: UTF8.self).contains("container_name"))
     }
 
-    @Test("table: the columns, names or short IDs, printable args")
+    @Test("table: the trace table's PID column order, names or short IDs, printable shell-quoted args")
     func table() {
         let text = String(decoding: PsListing.table([(Self.web, Self.processes)]), as: UTF8.self)
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines == [
-            "CONTAINER    NS-PID HOST-PID NS-PPID HOST-PPID COMM             ARGS",
-            "fixture-web       1     8422       0      8400 sh               sh -c echo \"hi\"?",
-            "fixture-web       7     8500       1      8422 zombie           [zombie]",
+            "CONTAINER   HOST-PID HOST-PPID  NS-PID NS-PPID COMM             ARGS",
+            "fixture-web     8422      8400       1       0 sh               sh -c 'echo \"hi\"?'",
+            "fixture-web     8500      8422       7       1 zombie           [zombie]",
         ])
         let unnamed = ContainerInfo(id: Recorded.webID, name: nil, hostPID: 1, startedAt: nil, running: true, pidnsInode: 1, source: .cgroupScan)
         #expect(String(decoding: PsListing.table([(unnamed, Self.processes)]), as: UTF8.self).contains("\n2e89c798c02c "))

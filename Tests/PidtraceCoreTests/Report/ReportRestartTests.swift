@@ -70,7 +70,7 @@ struct ReportRestartTests {
         let text = report.summaryText()
         #expect(text.contains("container web (3f2a9c1b2d4e): 3 generations in the file, 2 restarts"))
         #expect(text.contains("  generation 1: PID 1 = host 4242, pidns 4026532178\n"
-                              + "    exec: sh -c start.sh (running at start) → nginx -g daemon off;\n"))
+                              + "    exec: sh -c start.sh (running at start) → nginx -g 'daemon off;'\n"))
         #expect(text.contains("    from 2026-03-02T10:00:00.010000000Z (trace start) to 2026-03-02T10:00:03.000000000Z\n"
                               + "    ended: exit 3\n"))
         #expect(text.contains("    from 2026-03-02T10:00:04.000000000Z to 2026-03-02T10:00:12.000000000Z (8.0 s)\n"))

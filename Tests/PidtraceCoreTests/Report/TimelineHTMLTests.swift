@@ -54,7 +54,7 @@ struct TimelineHTMLTests {
     @Test("exec chains under the bars, exec ticks in them, a shared axis with clock labels")
     func execChainAndAxis() throws {
         let body = sections(try ReportFixture.report("restarts").timelineHTML())
-        #expect(body.contains(">sh -c start.sh → nginx -g daemon off;<title>"))
+        #expect(body.contains(">sh -c start.sh → nginx -g &#39;daemon off;&#39;<title>"))
         #expect(body.contains(">sh -c start.sh → /app/leak<title>"))
         // Generation 1's first command was running at trace start: no tick for it.
         #expect(count("<line class=\"exec\"", in: body) == 1 + 2 + 2)
@@ -119,7 +119,7 @@ struct TimelineHTMLTests {
         #expect(!html.contains("<img"))
         #expect(!html.contains("<b>") && !html.contains("<i>") && !html.contains("<u>"))
         #expect(!html.contains("<svg onload"))
-        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; a?b"))
+        #expect(html.contains("&#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39; &#39;a?b&#39;"), "shell-quoted, then escaped")
         #expect(html.contains("&lt;/title&gt;&lt;img src=x onerror=alert(2)&gt;"))
         #expect(html.contains("&lt;svg onload=alert(3)&gt;"))
         #expect(html.contains("<title>pidtrace timeline — &lt;b&gt;host&lt;/b&gt;</title>"))

@@ -8,12 +8,12 @@ struct TreeTextTests {
         let report = try ReportFixture.report("restarts")
         #expect(TraceReport.treeText(report.generations) == """
             container web (3f2a9c1b2d4e), generation 1, pidns 4026532178 (HOST-PID/NS-PID)
-            4242/1 sh -c start.sh → nginx -g daemon off; (exit 3)
+            4242/1 sh -c start.sh → nginx -g 'daemon off;' (exit 3)
               4250/6 sleep 100 (SIGTERM)
               4251/7 sh -c healthcheck (exit 0)
 
             container web (3f2a9c1b2d4e), generation 2, pidns 4026532190 (HOST-PID/NS-PID)
-            4300/1 sh -c start.sh → nginx -g daemon off; (SIGKILL)
+            4300/1 sh -c start.sh → nginx -g 'daemon off;' (SIGKILL)
               4301/2 sleep 1 (exit 0, zombie, never reaped)
 
             container web (3f2a9c1b2d4e), generation 3, pidns 4026532178 (HOST-PID/NS-PID)

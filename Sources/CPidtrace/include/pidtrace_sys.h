@@ -1,0 +1,12 @@
+/* System calls Swift's Glibc module does not show (they need _GNU_SOURCE). */
+#ifndef PIDTRACE_SYS_H
+#define PIDTRACE_SYS_H
+
+#include <sys/types.h>
+
+/* Starts @path with @argv as PID 1 of a new PID namespace, its stdin the read end
+ * of a new pipe whose write end goes to *stdin_write. The calling thread's
+ * namespace for later children is restored. 0, or a negative errno. */
+int pt_spawn_in_new_pidns(const char *path, char *const argv[], pid_t *pid, int *stdin_write);
+
+#endif

@@ -1,0 +1,48 @@
+/// The exit statuses of all commands (sysexits-style), in one place: `pidtrace --help`,
+/// `pidtrace help trace` and the man pages print this table, and a test checks that
+/// README's "Exit statuses" table and the statuses the code returns agree with it.
+enum ExitStatuses {
+    static let table: [(status: Int32, meaning: String)] = [
+        (0, "traced and stopped cleanly (signal, `--duration`, or the reader closed the pipe)"),
+        (64, "bad arguments (usage printed)"),
+        (65, "`summary`/`tree`: nothing readable in the file; an ID prefix matching several containers"),
+        (66, "`--pid`/`--pidns` names no live process or namespace; `summary`/`tree` cannot read the file"),
+        (68, "no such container (the message lists the running ones; the trace suggests `--wait`)"),
+        (69, "no BTF; Docker API unreachable for a name; `check` found a failing requirement"),
+        (70, "BPF load/attach failed for another reason"),
+        (73, "output file cannot be created"),
+        (74, "writing the output failed mid-trace"),
+        (75, "container exists but is not running (use `--wait`)"),
+        (76, "the Docker API answered with an error or garbage"),
+        (77, "missing privilege (CAP_BPF/CAP_PERFMON), or permission denied on the Docker socket"),
+        (78, "`DOCKER_HOST`/`--docker-host` is not a unix socket"),
+        (79, "output file exists (use `--append` or `--force`)"),
+        (130, "a second SIGINT: exited at once, without draining or a `stop` record"),
+    ]
+
+    /// The table as help text (a discussion paragraph), wrapped here with a hanging
+    /// indent: the help formatter would wrap long lines back to the margin.
+    static var help: String {
+        "Exit status:\n" + table.map { row in
+            let status = String(row.status)
+            let prefix = String(repeating: " ", count: max(0, 5 - status.count)) + status + "  "
+            return prefix + wrap(row.meaning, indent: prefix.count, width: 78 - prefix.count)
+        }.joined(separator: "\n")
+    }
+
+    /// Words of `text` in lines of at most `width` characters, continued after `indent` spaces.
+    static func wrap(_ text: String, indent: Int, width: Int) -> String {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && current.count + 1 + word.count > width {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current += (current.isEmpty ? "" : " ") + word
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n" + String(repeating: " ", count: indent))
+    }
+}

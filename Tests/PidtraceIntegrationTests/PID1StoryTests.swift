@@ -1,0 +1,130 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Issue 11's scenario end to end with real nginx containers: pidtrace started first
+/// with --wait, then `docker run`, `docker stop -t 3`, `docker start`, `docker stop -t 3`.
+@Suite(.serialized, .enabled(if: NginxImage.mustRun || NginxImage.unavailableReason == nil, NginxImage.skipComment))
+struct PID1StoryTests {
+    /// Runs `pidtrace summary` (text, or `--json`) on the tracer's file.
+    private func summary(_ tracer: TracerRun, _ extra: [String] = []) throws -> String {
+        let r = try runPidtrace(["summary", tracer.outputPath] + extra)
+        #expect(r.status == 0, "summary: \(r.stderr)")
+        return r.stdout
+    }
+
+    private func runStopStartStop(_ image: NginxImage) throws -> (TracerRun, [Record], name: String) {
+        try NginxImage.require()
+        let name = "pidtrace-test-story-\(uniqueSleep())"
+        let tracer = try TracerRun(["--container", name, "--wait"])
+        try DockerFixture.dockerOutput(["run", "-d", "--name", name, image.rawValue])
+        defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
+        for round in 1...2 {
+            if round == 2 { try DockerFixture.dockerOutput(["start", name]) }
+            try DockerFixture.waitFor("nginx to answer (round \(round))", timeout: 15) {
+                try DockerFixture.docker(["exec", name, "wget", "-qO-", "http://127.0.0.1:8080/"]).status == 0
+            }
+            // Both PID views of every live process against the kernel's NSpid: line.
+            let pid1 = Int(try DockerFixture.dockerOutput(["inspect", "-f", "{{.State.Pid}}", name])) ?? 0
+            let records = try tracer.waitFor("nginx's exec in round \(round)") { records in
+                records.contains { $0.event == "exec" && $0.strings("argv")?.first == "nginx" && $0.int("container_generation") == round }
+            }
+            for r in records where r.event == "exec" && r.int("container_generation") == round {
+                let hostPID = try #require(r.int("host_pid"))
+                if let truth = Kernel.nsPIDs(hostPID), r.int("host_pid") == pid1 || r.int("ns_pid") != 1 {
+                    #expect(r.ints("ns_pids") == truth, "\(r)")
+                }
+            }
+            try DockerFixture.dockerOutput(["stop", "-t", "3", name])
+        }
+        usleep(300_000)
+        return (tracer, try tracer.stop(), name)
+    }
+
+    @Test func entrypointWithoutExecIsExplained() throws {
+        let (tracer, records, _) = try runStopStartStop(.noExec)
+        let ts = records.compactMap { $0.int("ts_ns") }
+        #expect(ts == ts.sorted(), "records out of ts_ns order")
+        #expect(records.filter { $0.event == "container_start" }.compactMap { $0.int("container_generation") } == [1, 2])
+        #expect(!records.contains { $0.event == "snapshot" }, "both generations were seen to begin")
+        // The teardown kill of nginx is the kernel's, not the shell's.
+        let kills = records.filter { $0.event == "signal" && $0["signal_name"] as? String == "SIGKILL" && $0.int("ns_pid") != 1 }
+        #expect(!kills.isEmpty)
+        #expect(kills.allSatisfy { $0["origin"] as? String == "pidns_teardown" }, "\(kills)")
+        let stops = records.filter {
+            $0.event == "signal" && $0.int("ns_pid") == 1 && ["SIGTERM", "SIGKILL"].contains($0["signal_name"] as? String)
+        }
+        #expect(stops.allSatisfy { $0["origin"] as? String == "process" && ($0["sender"] as? [String: Any])?["comm"] as? String == "runc" })
+        #expect(stops.compactMap { $0["signal_name"] as? String } == ["SIGTERM", "SIGKILL", "SIGTERM", "SIGKILL"])
+
+        let text = try summary(tracer)
+        #expect(!text.contains("running at start") && !text.contains("(trace start)"), "\(text)")
+        #expect(text.components(separatedBy: "ignored SIGTERM from host PID").count - 1 == 2, "\(text)")
+        #expect(text.contains("(the stop timeout)"), "\(text)")
+        #expect(text.contains("Never received SIGTERM: ") && text.contains("(nginx)"), "\(text)")
+        #expect(text.contains("`exec nginx -g") && text.contains("docker run --init"), "\(text)")
+        let json = try JSONSerialization.jsonObject(with: Data(try summary(tracer, ["--json"]).utf8)) as? [String: Any]
+        let generations = try #require(json?["generations"] as? [[String: Any]])
+        #expect(generations.count == 2)
+        for g in generations {
+            let findings = g["findings"] as? [[String: Any]] ?? []
+            #expect(findings.compactMap { $0["kind"] as? String } == ["stop_timeout", "never_got_sigterm"])
+        }
+        // ~3 s between SIGTERM and SIGKILL to PID 1, as `docker stop -t 3` asked.
+        let delays = zip(stops.filter { $0["signal_name"] as? String == "SIGTERM" }, stops.filter { $0["signal_name"] as? String == "SIGKILL" })
+            .map { Double(($1.int("ts_ns") ?? 0) - ($0.int("ts_ns") ?? 0)) / 1e9 }
+        #expect(delays.count == 2 && delays.allSatisfy { $0 > 2.8 && $0 < 4 }, "\(delays)")
+
+        let tree = try runPidtrace(["tree", tracer.outputPath]).stdout
+        let pid1Nodes = tree.split(separator: "\n").filter { $0.first?.isNumber == true && $0.contains("/1 ") }
+        #expect(pid1Nodes.count == 2, "\(tree)")
+    }
+
+    @Test func entrypointWithExecStopsCleanly() throws {
+        let (tracer, records, _) = try runStopStartStop(.exec)
+        let ts = records.compactMap { $0.int("ts_ns") }
+        #expect(ts == ts.sorted(), "records out of ts_ns order")
+        let text = try summary(tracer)
+        #expect(text.contains("exec: /bin/sh /start-exec.sh → nginx -g"), "\(text)")
+        #expect(text.components(separatedBy: "received SIGTERM from host PID").count - 1 == 2, "\(text)")
+        #expect(text.contains("it handled the request itself"), "\(text)")
+        #expect(!text.contains("Never received") && !text.contains("stop timeout") && !text.contains("running at start"), "\(text)")
+    }
+
+    /// A crash loop traced for 20 s; then a second tracer started on the looping
+    /// container without --wait (the runtime's answer may name a PID 1 already gone).
+    @Test func crashLoopIsRolledUp() throws {
+        try NginxImage.require()
+        let name = "pidtrace-test-loop-\(uniqueSleep())"
+        let tracer = try TracerRun(["--container", name, "--wait"])
+        try DockerFixture.dockerOutput(["run", "-d", "--restart=always", "--name", name, DockerFixture.image,
+                                        "sh", "-c", "echo crashing; exit 1"])
+        defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
+        usleep(12_000_000)
+        var late: TracerRun?
+        for _ in 0..<40 where late == nil {
+            late = try? TracerRun(["--container", name])
+            if late == nil { usleep(100_000) }
+        }
+        usleep(8_000_000)
+        // Stop the loop, wait until the container is down, then stop tracing: every
+        // generation has ended.
+        try DockerFixture.dockerOutput(["update", "--restart=no", name])
+        try DockerFixture.waitFor("the loop to stop", timeout: 30) {
+            try DockerFixture.dockerOutput(["inspect", "-f", "{{.State.Running}}", name]) == "false"
+        }
+        usleep(300_000)
+        let records = try tracer.stop()
+        let starts = records.filter { $0.event == "container_start" }.count
+        #expect(starts >= 4, "a crash loop in 20 s")
+        let text = try summary(tracer)
+        #expect(text.contains("generations 1–\(starts): a crash loop, \(starts) generations in "), "\(text)")
+        #expect(text.contains("each exit 1 after ~") && text.contains("exited by itself with code 1"), "\(text)")
+        #expect(!text.contains("still running") && !text.contains("running at start"), "\(text)")
+        if let late {
+            _ = try late.stop()
+            let lateText = try summary(late)
+            #expect(!lateText.contains("still running"), "\(lateText)")
+        }
+    }
+}
