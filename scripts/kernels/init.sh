@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of the kernel-matrix VM (scripts/test-kernels): runs `pidtrace check`, then
 # the conformance scenario under a trace, prints everything between markers on the
-# console for tests/kernels/judge.py, and powers off. Each scenario step writes
+# console for scripts/kernels/judge.py, and powers off. Each scenario step writes
 # its ground truth, as the kernel shows it inside this VM, to /tmp/truth.
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp
 /bin/busybox --install -s

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Judges the kernel-matrix runs (scripts/test-kernels): each VM's console log holds
-`pidtrace check --json`, the trace of the scenario (tests/kernels/init.sh) and the
+`pidtrace check --json`, the trace of the scenario (scripts/kernels/init.sh) and the
 ground truth the scenario read inside the VM. Prints one table, kernel x feature:
 ok / unavailable (reason) / FAIL (why). Exits 1 when any cell FAILs.
 
