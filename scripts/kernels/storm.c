@@ -1,4 +1,4 @@
-/* Helpers for the kernel matrix scenario (scripts/kernels/scenario.sh), built static.
+/* Helpers for the kernel matrix scenario (scripts/kernels/init.sh), built static.
  *   storm ROUNDS exit_group   a process whose 32 threads call exit_group(7) at once
  *   storm ROUNDS kill         a process of 32 spinning threads killed with SIGKILL
  *   storm hog                 allocate and touch memory until the OOM killer comes
