@@ -70,12 +70,14 @@ public final class BPFTracer: @unchecked Sendable {
             if plan.isEmpty { throw whole }
             loaded = try Self.load(config, programs: plan.values.flatMap { $0 })
         }
-        skel = loaded
-        unavailable = support.unavailable.filter { config.kinds.contains($0.key) }
+        let unavailable = support.unavailable.filter { config.kinds.contains($0.key) }
+        // Before the properties are set: once they are, a throw runs deinit.
         if !config.kinds.isEmpty, config.kinds.allSatisfy({ unavailable[$0] != nil }) {
             pt_destroy(loaded)
             throw BPFError(operation: "load BPF programs (none of the event kinds asked for is available here)", errno: EOPNOTSUPP)
         }
+        skel = loaded
+        self.unavailable = unavailable
         for ns in config.pidNamespaces { try watch(pidNamespace: ns) }
     }
 
