@@ -66,7 +66,7 @@ public final class BPFTracer: @unchecked Sendable {
                 do throws(BPFError) {
                     pt_destroy(try Self.load(config, programs: programs))
                 } catch {
-                    support.unavailable[kind] = "the kernel refused its BPF program (\(error)); works from Linux \(KernelSupport.oldestTested)"
+                    support.unavailable[kind] = "the kernel refused its BPF program (\(error)); it loads on Linux \(KernelSupport.testedKernels): run with --verbose for the verifier's log"
                     plan[kind] = nil
                 }
             }
