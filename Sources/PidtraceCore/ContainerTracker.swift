@@ -128,8 +128,15 @@ public final class ContainerTracker {
     /// The runtime answered about a container: follow it by `name`, or not (nil).
     /// Returns the namespaces whose held events may now be replayed.
     public func settle(id: String, name: String?) -> [UInt32] {
+        // A short-lived container may be gone before the runtime is asked ("no such
+        // container"), while its `create` event, late, has named it by now.
+        if name == nil && followed[id] == nil {
+            for (created, createdName) in takeCreated?() ?? [] { follow(id: created, name: createdName) }
+        }
         if let name {
             if followed[id] == nil { followed[id] = (name, 0) }
+        } else if followed[id] != nil {
+            // Followed meanwhile (its `create` event): its events are replayed as its own.
         } else {
             if rejected.count >= 4096 { rejected.removeAll() } // a bound; a forgotten ID is only asked again
             rejected.insert(id)
@@ -209,6 +216,12 @@ public final class ContainerTracker {
                 if !pending.values.contains(id) { askName(id) }
                 pending[inode] = id
                 return .hold
+            }
+            // Already started from the runtime's `start` event while this fork waited
+            // for the runtime's answer: the same generation, not a second one.
+            if let existing = namespaces[inode], !existing.ended, existing.attribution.id == id,
+               existing.initHostPID == event.hostPID {
+                return .keep(existing.attribution)
             }
             if followed[id] != nil {
                 let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
