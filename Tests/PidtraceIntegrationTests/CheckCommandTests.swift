@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `pidtrace check` on the real host: it really loads and attaches the programs.
-@Suite(.serialized, .enabled(if: Privilege.isRoot, Privilege.skipReason))
+@Suite(.serialized, .requires(.root))
 struct CheckCommandTests {
     @Test func readyHostPassesEveryRequirement() throws {
         let r = try runPidtrace(["check", "--json"])

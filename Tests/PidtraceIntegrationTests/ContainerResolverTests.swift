@@ -5,7 +5,7 @@ import Testing
 import PidtraceCore
 
 /// Container resolution and `pidtrace ps` against the real dockerd.
-@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+@Suite(.serialized, .requires(.docker))
 struct ContainerResolverTests {
     let socket = (try? DockerEndpoint.socketPath(flag: nil, environment: DockerEndpoint.processEnvironment()))
         ?? DockerEndpoint.defaultSocket
