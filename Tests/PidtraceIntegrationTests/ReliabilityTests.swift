@@ -5,7 +5,7 @@ import Testing
 
 /// Issue 6: faults, signals, kernel objects, file ownership, redaction, soak. The
 /// tracer runs for real (root); faults are real too (a full tmpfs, signals, SIGKILL).
-@Suite(.serialized, .enabled(if: Privilege.isRoot, Privilege.skipReason))
+@Suite(.serialized, .requires(.root))
 struct ReliabilityTests {
     // MARK: disk full
 
@@ -280,7 +280,7 @@ struct ReliabilityTests {
 
 /// Docker API faults against a fake daemon on a unix socket (the real dockerd keeps
 /// serving the other tests).
-@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+@Suite(.serialized, .requires(.docker))
 struct DockerFaultTests {
     @Test(arguments: [true, false])
     func daemonGoneMidTraceKeepsTracing(graceful: Bool) throws {
