@@ -172,9 +172,6 @@ public final class BPFTracer: @unchecked Sendable {
         }
     }
 
-    /// Kept until TraceSession moves to `readLostCount()`: a failed read reads as 0 here.
-    @available(*, deprecated, message: "use readLostCount(): a failed read is not 0 lost")
-    public func lostTotal() -> UInt64 { (try? readLostCount()) ?? 0 }
 
     /// Sums the per-CPU `lost` counters that `lookup` fills in (it returns 0, or the
     /// errno of a failed read). Apart from the map so that a failure can be tested.

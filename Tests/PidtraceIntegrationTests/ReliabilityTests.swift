@@ -499,7 +499,7 @@ func fileStatus(_ path: String) throws -> stat {
 func fileMode(_ path: String) -> mode_t? { (try? fileStatus(path)).map { $0.st_mode & 0o7777 } }
 
 /// A daemon that is slow to answer must not stall the ring-buffer reader (issue 13).
-@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+@Suite(.serialized, .requires(.docker))
 struct SlowDaemonTests {
     /// A fork storm in a followed container, run while the daemon sits on an inspect
     /// (pidtrace asks after a `start` event): every exec must be written before the
@@ -552,7 +552,7 @@ struct SlowDaemonTests {
 /// runs a fork load and is removed again every second or so, with `--summary` on: RSS
 /// stays flat and every exec is received or counted lost. 10 minutes in CI; set
 /// PIDTRACE_CONTAINER_SOAK_SECONDS to choose.
-@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+@Suite(.serialized, .requires(.docker))
 struct ContainerSoakTests {
     @Test func containerSoakWithSummaryStaysFlat() throws {
         let env = ProcessInfo.processInfo.environment
