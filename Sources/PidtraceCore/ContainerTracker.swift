@@ -60,6 +60,8 @@ public final class ContainerTracker {
         self.unwatch = unwatch
     }
 
+    static let maxProcesses = 1 << 16
+
     public var followedCount: Int { followed.count }
     /// Generations begun during this trace, over all followed containers.
     public var generationCount: Int { followed.values.reduce(0) { $0 + $1.generations } }
@@ -126,8 +128,15 @@ public final class ContainerTracker {
     /// The runtime answered about a container: follow it by `name`, or not (nil).
     /// Returns the namespaces whose held events may now be replayed.
     public func settle(id: String, name: String?) -> [UInt32] {
+        // A short-lived container may be gone before the runtime is asked ("no such
+        // container"), while its `create` event, late, has named it by now.
+        if name == nil && followed[id] == nil {
+            for (created, createdName) in takeCreated?() ?? [] { follow(id: created, name: createdName) }
+        }
         if let name {
             if followed[id] == nil { followed[id] = (name, 0) }
+        } else if followed[id] != nil {
+            // Followed meanwhile (its `create` event): its events are replayed as its own.
         } else {
             if rejected.count >= 4096 { rejected.removeAll() } // a bound; a forgotten ID is only asked again
             rejected.insert(id)
@@ -158,6 +167,10 @@ public final class ContainerTracker {
             attribution = processes[event.hostPID] ?? processes[event.hostPPID]
         }
         if let attribution, !event.isThread, event.kind == .fork || event.kind == .exec {
+            // Exits lost in a full ring would leave entries behind: a bound. Only nested
+            // namespaces' parents are looked up here; a namespace's own generation
+            // attributes the rest.
+            if processes.count >= Self.maxProcesses { processes.removeAll(keepingCapacity: true) }
             processes[event.hostPID] = attribution
         }
         return .keep(attribution)
@@ -203,6 +216,12 @@ public final class ContainerTracker {
                 if !pending.values.contains(id) { askName(id) }
                 pending[inode] = id
                 return .hold
+            }
+            // Already started from the runtime's `start` event while this fork waited
+            // for the runtime's answer: the same generation, not a second one.
+            if let existing = namespaces[inode], !existing.ended, existing.attribution.id == id,
+               existing.initHostPID == event.hostPID {
+                return .keep(existing.attribution)
             }
             if followed[id] != nil {
                 let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
