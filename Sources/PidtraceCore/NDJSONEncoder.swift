@@ -170,6 +170,13 @@ public struct NDJSONEncoder: Sendable {
         out.field("container_id", c.id)
         out.field("container_name", c.name)
         out.field("container_generation", c.generation)
+        if let runtime = c.runtime { out.field("runtime", runtime) }
+        if let pod = c.pod {
+            out.field("pod", pod.name)
+            out.field("namespace", pod.namespace)
+            out.field("pod_uid", pod.uid)
+            if pod.isSandbox { out.field("pod_sandbox", true) }
+        }
     }
 
     private func encodeLifecycle(_ c: ContainerLifecycle, _ out: inout JSONBuffer) {

@@ -1,7 +1,7 @@
 /// A container as pidtrace follows it: the runtime's identity plus the host view
 /// of its PID 1 and PID namespace.
 public struct ContainerInfo: Sendable, Equatable {
-    public enum Source: Sendable, Equatable { case dockerAPI, cgroupScan }
+    public enum Source: Sendable, Equatable { case dockerAPI, cgroupScan, criState }
 
     /// Full 64-hex ID.
     public var id: String
@@ -17,9 +17,14 @@ public struct ContainerInfo: Sendable, Equatable {
     public var restartCount: Int?
     public var image: String?
     public var source: Source
+    /// The pod, for a container of a CRI runtime (containerd, CRI-O).
+    public var pod: PodMeta?
+    /// `docker`, `podman`, `containerd`, `cri-o`; nil when unknown (the cgroup scan).
+    public var runtime: String?
 
     public init(id: String, name: String?, hostPID: Int32, startedAt: String?, running: Bool,
-                pidnsInode: UInt32?, restartCount: Int? = nil, image: String? = nil, source: Source) {
+                pidnsInode: UInt32?, restartCount: Int? = nil, image: String? = nil, source: Source,
+                pod: PodMeta? = nil, runtime: String? = nil) {
         self.id = id
         self.name = name
         self.hostPID = hostPID
@@ -29,6 +34,8 @@ public struct ContainerInfo: Sendable, Equatable {
         self.restartCount = restartCount
         self.image = image
         self.source = source
+        self.pod = pod
+        self.runtime = runtime
     }
 
     public var shortID: String { String(id.prefix(12)) }
