@@ -114,7 +114,8 @@ public final class ContainerTracker {
         guard info.running, info.hostPID > 0, let inode = info.pidnsInode, joinedLive[info.id] == nil,
               isAlive(hostPID: info.hostPID, inNamespace: inode) else { return }
         let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID), tsNs: tsNs,
-                                          startedAt: info.startedAt, joined: true, emit: emit)
+                                          startedAt: info.startedAt, joined: true,
+                                          initNSPID: proc.nsPIDs(pid: info.hostPID)?.last ?? 0, emit: emit)
         snapshot(processes, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
     }
 
@@ -222,7 +223,7 @@ public final class ContainerTracker {
             // An exec into a running container joins its live generation.
             if let live = joinedLive[id], let attribution = joinedInits[live] { return .keep(attribution) }
             return .keep(startGeneration(id: id, inode: event.pidns, initHostPID: event.hostPID, tsNs: event.tsNs,
-                                         startedAt: nil, joined: true, emit: emit))
+                                         startedAt: nil, joined: true, initNSPID: event.nsPID, emit: emit))
         }
         if !rejected.contains(id), let askName {
             if !pending.values.contains(id) { askName(id) }
@@ -240,7 +241,8 @@ public final class ContainerTracker {
         if let joined = joinedInits.removeValue(forKey: event.hostPID) {
             if joinedLive[joined.id] == event.hostPID { joinedLive[joined.id] = nil }
             emit(.containerExit(ContainerLifecycle(
-                tsNs: event.tsNs, container: joined, initHostPID: event.hostPID, pidns: event.pidns, exit: event.exit)))
+                tsNs: event.tsNs, container: joined, initHostPID: event.hostPID, pidns: event.pidns, exit: event.exit,
+                initNSPID: event.nsPID)))
             return
         }
         guard var generation = namespaces[event.pidns], !generation.ended,
@@ -313,7 +315,7 @@ public final class ContainerTracker {
     }
 
     private func startGeneration(id: String, inode: UInt32, initHostPID: UInt32, tsNs: UInt64,
-                                 startedAt: String?, joined: Bool = false,
+                                 startedAt: String?, joined: Bool = false, initNSPID: UInt32 = 1,
                                  emit: (TraceRecord) -> Void) -> ContainerAttribution {
         var entry = followed[id] ?? (String(id.prefix(12)), 0)
         entry.generations += 1
@@ -342,7 +344,7 @@ public final class ContainerTracker {
         ])
         emit(.containerStart(ContainerLifecycle(
             tsNs: tsNs, container: attribution, initHostPID: initHostPID, pidns: inode,
-            startedAt: startedAt)))
+            startedAt: startedAt, initNSPID: initNSPID)))
         return attribution
     }
 }

@@ -182,7 +182,7 @@ public struct NDJSONEncoder: Sendable {
     private func encodeLifecycle(_ c: ContainerLifecycle, _ out: inout JSONBuffer) {
         encodeContainer(c.container, &out)
         out.field("host_pid", c.initHostPID)
-        out.field("ns_pid", 1)
+        out.field("ns_pid", c.initNSPID)
         out.field("pidns", c.pidns)
     }
 

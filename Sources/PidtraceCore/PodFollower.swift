@@ -29,22 +29,7 @@ public final class PodFollower: RuntimeFollower {
     public init(selectors: [PodSelector], state: CRIState, waitForStart: Bool, proc: ProcReader = ProcReader(),
                 watch: @escaping (UInt32) -> Void, unwatch: @escaping (UInt32) -> Void) throws(ContainerError) {
         self.proc = proc
-        if !state.isPresent && !waitForStart { throw .noCRIRuntime(roots: state.roots) }
-        let all = state.containers()
-        var matched: [CRIContainer] = []
-        for selector in selectors {
-            let found = all.filter(selector.matches)
-            let namespaces = Set(found.map(\.pod.namespace))
-            if namespaces.count > 1 { throw .ambiguousPod(selector.pod, namespaces: namespaces.sorted()) }
-            let hasApp = found.contains { !$0.pod.isSandbox }
-            if found.isEmpty || (selector.container != nil && !hasApp) {
-                if waitForStart { continue }
-                throw .unknownPod(selector.description, pods: Self.podList(all))
-            }
-            for c in found where !matched.contains(where: { $0.id == c.id }) { matched.append(c) }
-        }
-        // Sandboxes first: a container sharing its pod's namespace joins the sandbox's generation.
-        matched.sort { ($0.pod.isSandbox ? 0 : 1, $0.pod.qualifiedName) < ($1.pod.isSandbox ? 0 : 1, $1.pod.qualifiedName) }
+        let matched = try Self.resolve(selectors, state: state, waitForStart: waitForStart)
         var sandboxNamespaces: [String: UInt32] = [:]
         var infos: [(ContainerInfo, Bool)] = []
         for c in matched {
@@ -92,6 +77,30 @@ public final class PodFollower: RuntimeFollower {
             settled += tracker.settle(id: id, name: c?.name, pod: c?.pod, runtime: c?.runtime)
         }
         return settled
+    }
+
+    /// The containers the selectors name, sandboxes first (a container sharing its
+    /// pod's namespace joins the sandbox's generation). Unknown pods are an error,
+    /// unless waited for.
+    public static func resolve(_ selectors: [PodSelector], state: CRIState,
+                               waitForStart: Bool = false) throws(ContainerError) -> [CRIContainer] {
+        if !state.isPresent && !waitForStart { throw .noCRIRuntime(roots: state.roots) }
+        let all = state.containers()
+        var matched: [CRIContainer] = []
+        for selector in selectors {
+            let found = all.filter(selector.matches)
+            let namespaces = Set(found.map(\.pod.namespace))
+            if namespaces.count > 1 { throw .ambiguousPod(selector.pod, namespaces: namespaces.sorted()) }
+            let hasApp = found.contains { !$0.pod.isSandbox }
+            if found.isEmpty || (selector.container != nil && !hasApp) {
+                if waitForStart { continue }
+                throw .unknownPod(selector.description, pods: podList(all))
+            }
+            for c in found where !matched.contains(where: { $0.id == c.id }) { matched.append(c) }
+        }
+        return matched.sorted {
+            ($0.pod.isSandbox ? 0 : 1, $0.pod.qualifiedName, $0.name) < ($1.pod.isSandbox ? 0 : 1, $1.pod.qualifiedName, $1.name)
+        }
     }
 
     /// A CRI container as pidtrace follows it; not running when its init is gone.

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A small CRI client for the tests: creates pods and containers through containerd's
 CRI plugin the way the kubelet does (RunPodSandbox, CreateContainer, StartContainer).
 

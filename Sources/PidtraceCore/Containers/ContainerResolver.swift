@@ -39,8 +39,11 @@ public struct ContainerInfo: Sendable, Equatable {
     }
 
     public var shortID: String { String(id.prefix(12)) }
-    /// The name, else the short ID.
-    public var displayName: String { name ?? shortID }
+    /// The name, else the short ID; `namespace/pod/name` for a pod's container.
+    public var displayName: String {
+        if let pod { return "\(pod.qualifiedName)/\(name ?? shortID)" }
+        return name ?? shortID
+    }
 }
 
 /// Resolves `NAME|ID|ID-prefix` through the Docker Engine API, and falls back to
