@@ -20,7 +20,7 @@ MANDIR    := $(DESTDIR)$(PREFIX)/share/man/man1
 SHAREDIR  := $(DESTDIR)$(PREFIX)/share
 IMAGE     ?= pidtrace:latest
 
-.PHONY: all build run test deps test-deps bpf clean bench install static image
+.PHONY: all build run test deps test-deps bpf clean bench install static image test-kernels
 
 all: build
 
@@ -75,6 +75,12 @@ static: $(SKEL)
 	$(SWIFT) build -c release --scratch-path .build-static -Xswiftc -static-executable
 	strip $(STATIC_BIN)
 	@echo "static binary: $(STATIC_BIN)"
+
+# Boots Debian's 5.10, 6.1 and 6.12 cloud kernels under QEMU (TCG) with the static
+# binary, runs `pidtrace check` and a conformance scenario in each, and prints the
+# kernel x feature matrix (a FAIL fails). Kernels are cached in KERNEL_CACHE.
+test-kernels: static
+	CLANG=$(CLANG) scripts/test-kernels $(STATIC_BIN)
 
 # FROM scratch plus the static binary: builds with no registry.
 image: static

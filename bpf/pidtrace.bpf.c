@@ -55,12 +55,12 @@ struct {
 	__type(value, __u8);
 } zombies SEC(".maps");
 
-/* The exit of a process, claimed by the one thread that records it. Without the
- * tracepoint's group_dead (newer kernels: not 6.12, 6.18 has it), "the process is gone" is read from
- * signal->live, and threads exiting at once can all see it at 0: each of them
- * tries to claim the process here, and only the first insert succeeds. Keyed by
- * tgid and start time, so a claim can never match a later process and needs no
- * deletion; LRU lets old claims go. */
+/* The exit of a process, claimed by the one thread that records it. Where the
+ * tracepoint has no group_dead (6.12 and older; 6.18 has it), "the process is
+ * gone" is read from signal->live, and threads exiting at once can all see it at
+ * 0: each of them tries to claim the process here, and only the first insert
+ * succeeds. Keyed by tgid and start time, so a claim can never match a later
+ * process and needs no deletion; LRU lets old claims go. */
 struct exit_claim {
 	__u32 tgid;
 	__u32 pad;
@@ -323,9 +323,10 @@ static __always_inline void record_exit(struct task_struct *task, bool process_g
 	}
 }
 
-/* Kernels without group_dead (6.12 and older): the tracepoint passes only the task. It fires per thread,
- * after do_exit() decremented signal->live; 0 means the process is gone, but
- * threads exiting at once may all read 0, so the first to claim it records it. */
+/* Kernels without group_dead (6.12 and older) pass only the task. The tracepoint
+ * fires per thread, after do_exit() decremented signal->live; 0 means the process
+ * is gone, but threads exiting at once may all read 0: the first to claim the
+ * process records it. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 {
@@ -346,8 +347,8 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	return 0;
 }
 
-/* Newer kernels (6.18 here) pass group_dead: true for exactly one thread, the one whose
- * decrement of signal->live reached 0. Chosen at load time from the kernel's BTF. */
+/* Newer kernels (6.18 here) pass group_dead: true for exactly one thread, the one
+ * whose decrement of signal->live reached 0. Chosen at load time from the BTF. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_sched_process_exit_group_dead, struct task_struct *task, bool group_dead)
 {
@@ -447,7 +448,8 @@ static __always_inline void record_oom_kill(struct task_struct *task)
 	bpf_ringbuf_submit(e, submit_flags());
 }
 
-/* 6.8 and later (and 6.1 from 6.1.83 on) pass the victim task. */
+/* 6.8 and later, and stable updates of older series (Debian's 6.1), pass the
+ * victim task. Chosen at load time from the kernel's BTF. */
 SEC("tp_btf/mark_victim")
 int BPF_PROG(handle_mark_victim, struct task_struct *task)
 {

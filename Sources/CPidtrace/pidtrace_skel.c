@@ -46,7 +46,29 @@ int pt_set_autoload(struct pidtrace_bpf *skel, enum pt_program p, bool load)
 }
 
 int pt_load(struct pidtrace_bpf *skel) { return pidtrace_bpf__load(skel); }
-int pt_attach(struct pidtrace_bpf *skel) { return pidtrace_bpf__attach(skel); }
+
+int pt_attach_program(struct pidtrace_bpf *skel, enum pt_program p)
+{
+	struct bpf_program *prog = program(skel, p);
+	if (!prog)
+		return -EINVAL;
+	if (!bpf_program__autoload(prog))
+		return 0;
+	/* The skeleton's own link slot, so detach and destroy release it. */
+	struct bpf_object_skeleton *s = skel->skeleton;
+	for (int i = 0; i < s->prog_cnt; i++) {
+		if (*s->progs[i].prog != prog)
+			continue;
+		if (*s->progs[i].link)
+			return 0;
+		struct bpf_link *link = bpf_program__attach(prog);
+		if (!link)
+			return -errno;
+		*s->progs[i].link = link;
+		return 0;
+	}
+	return -ENOENT;
+}
 void pt_detach(struct pidtrace_bpf *skel) { pidtrace_bpf__detach(skel); }
 void pt_destroy(struct pidtrace_bpf *skel) { pidtrace_bpf__destroy(skel); }
 

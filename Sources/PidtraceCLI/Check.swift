@@ -5,10 +5,13 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check that this host can run pidtrace, and say how to fix what it cannot.",
         discussion: """
-            Checks the kernel version, BTF, capabilities, the tracepoints, a real load
-            and attach of the BPF programs, the Docker API, and the output directory.
-            Exits 0 when tracing will work, 69 when a requirement fails (WARN lines do
-            not fail: they cost a feature, such as container names).
+            Checks the kernel version (5.10 or later), BTF, capabilities, the tracepoints,
+            a real load and attach of the BPF programs, and the round trip: a child
+            started in a new PID namespace must come back as fork, exec and exit with
+            ns_pids equal to its NSpid: line. Then, per feature (signal, oom_kill, reap),
+            whether this kernel has it and why not; then the Docker API and the output
+            directory. Exits 0 when tracing will work, 69 when a requirement fails (WARN
+            lines do not fail: they cost a feature, such as OOM kills or container names).
 
             Examples:
               sudo pidtrace check

@@ -46,7 +46,10 @@ public final class BPFTracer: @unchecked Sendable {
     private var attached = false
 
     /// Event kinds asked for that this kernel cannot record, and why.
-    public let unavailable: [EventKind: String]
+    public private(set) var unavailable: [EventKind: String]
+    /// The programs loaded per kind, and the kinds asked for.
+    private let plan: [EventKind: [pt_program]]
+    private let kinds: Set<EventKind>
 
     /// Loads the programs for the kinds asked for that this kernel supports. A program
     /// the kernel refuses costs its own kind only; it fails whole only when none of
@@ -66,19 +69,23 @@ public final class BPFTracer: @unchecked Sendable {
                 do throws(BPFError) {
                     pt_destroy(try Self.load(config, programs: programs))
                 } catch {
-                    support.unavailable[kind] = "the kernel refused its BPF program (\(error)); works from Linux \(KernelSupport.oldestTested)"
+                    support.unavailable[kind] = "the kernel refused its BPF program (\(error)); it loads on Linux \(KernelSupport.testedKernels): run with --verbose for the verifier's log"
                     plan[kind] = nil
                 }
             }
             if plan.isEmpty { throw whole }
             loaded = try Self.load(config, programs: plan.values.flatMap { $0 })
         }
-        skel = loaded
-        unavailable = support.unavailable.filter { config.kinds.contains($0.key) }
+        let unavailable = support.unavailable.filter { config.kinds.contains($0.key) }
+        // Before the properties are set: once they are, a throw runs deinit.
         if !config.kinds.isEmpty, config.kinds.allSatisfy({ unavailable[$0] != nil }) {
             pt_destroy(loaded)
             throw BPFError(operation: "load BPF programs (none of the event kinds asked for is available here)", errno: EOPNOTSUPP)
         }
+        skel = loaded
+        self.unavailable = unavailable
+        self.plan = plan
+        kinds = config.kinds
         for ns in config.pidNamespaces { try watch(pidNamespace: ns) }
     }
 
@@ -110,8 +117,25 @@ public final class BPFTracer: @unchecked Sendable {
         return skel
     }
 
+    /// Attaches each loaded program. One the kernel refuses to attach costs its own
+    /// kind (named in `unavailable`) unless nothing asked for is left.
     public func attach() throws(BPFError) {
-        try check(pt_attach(skel), "attach to sched_process_fork/exec/exit, signal_generate, mark_victim, sched_process_free")
+        var firstError: BPFError?
+        for (kind, programs) in plan.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for program in programs {
+                let rc = pt_attach_program(skel, program)
+                guard rc < 0 else { continue }
+                let error = BPFError(operation: "attach the \(kind.name) program", errno: -rc)
+                firstError = firstError ?? error
+                if kinds.contains(kind) {
+                    unavailable[kind] = "the kernel refused to attach its BPF program (\(error))"
+                }
+            }
+        }
+        if let firstError, !kinds.isEmpty, kinds.allSatisfy({ unavailable[$0] != nil }) {
+            pt_detach(skel)
+            throw firstError
+        }
         attached = true
     }
 

@@ -77,6 +77,8 @@ public final class ContainerTracker {
         self.unwatch = unwatch
     }
 
+    static let maxProcesses = 1 << 16
+
     public var followedCount: Int { followed.count }
     /// Generations begun during this trace, over all followed containers.
     public var generationCount: Int { followed.values.reduce(0) { $0 + $1.generations } }
@@ -205,6 +207,10 @@ public final class ContainerTracker {
             attribution = processes[event.hostPID] ?? processes[event.hostPPID]
         }
         if let attribution, !event.isThread, event.kind == .fork || event.kind == .exec {
+            // Exits lost in a full ring would leave entries behind: a bound. Only nested
+            // namespaces' parents are looked up here; a namespace's own generation
+            // attributes the rest.
+            if processes.count >= Self.maxProcesses { processes.removeAll(keepingCapacity: true) }
             processes[event.hostPID] = attribution
         }
         return .keep(attribution)

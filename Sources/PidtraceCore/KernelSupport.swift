@@ -23,6 +23,7 @@ public struct KernelSupport: Sendable, Equatable {
 
     /// The oldest kernel pidtrace is booted on in CI (`make test-kernels`).
     public static let oldestTested = "5.10"
+    public static let testedKernels = "5.10, 6.1, 6.12 and 6.18"
 
     /// From the tracepoints' shapes (name → shape; a missing name is a missing tracepoint).
     public init(tracepoints: [String: TracepointShape]) {

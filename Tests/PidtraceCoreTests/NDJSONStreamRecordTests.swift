@@ -31,6 +31,15 @@ struct NDJSONStreamRecordTests {
         #expect(f["threads"] as? Bool == true)
     }
 
+    @Test func startRecordNamesWhatThisKernelCannotRecord() throws {
+        let start = StartInfo(tsNs: 5, version: "0.1.0", hostname: "h", kernel: "5.10.0", bootID: "b", tracerPID: 1,
+                              filters: TraceFilters(),
+                              unavailable: [.reap: "no \"free\" hook", .oomKill: "mark_victim is missing"])
+        let o = try #require(try Self.lines([.start(start)]).first)
+        let u = try #require(o["unavailable"] as? [String: String])
+        #expect(u == ["oom_kill": "mark_victim is missing", "reap": "no \"free\" hook"])
+    }
+
     @Test func lostRecord() throws {
         let o = try #require(try Self.lines([.lost(LostInfo(tsNs: 10, count: 123))]).first)
         #expect(Set(o.keys) == ["event", "time", "ts_ns", "count"])

@@ -107,6 +107,38 @@ struct CoreTracerTests {
         #expect(records.allSatisfy { $0["thread"] == nil })
     }
 
+    /// 32 threads dying at once (exit_group from one of them, or SIGKILL to the
+    /// process) race through the exit tracepoint: still exactly one exit each.
+    static let stormScript = """
+        import os, sys, threading, time
+        b = threading.Barrier(32)
+        def t():
+            b.wait(); time.sleep(5)
+        [threading.Thread(target=t).start() for _ in range(31)]
+        b.wait(); time.sleep(0.02)
+        os.kill(os.getpid(), 9) if sys.argv[1] == "kill" else os._exit(7)
+        """
+
+    @Test func threadStormExitsOncePerProcess() throws {
+        let tracer = try TracerRun(["--events", "exit"])
+        var pids: [Int: String] = [:]
+        for round in 0..<20 {
+            let mode = round % 2 == 0 ? "exit_group" : "kill"
+            let workload = try Workload("exec /usr/bin/python3 -c \"$1\" $2", arguments: [Self.stormScript, mode])
+            _ = try workload.wait()
+            pids[Int(workload.pid)] = mode
+        }
+        try tracer.waitFor("every storm exit") { records in
+            pids.keys.allSatisfy { pid in records.contains { $0.event == "exit" && $0.int("host_pid") == pid } }
+        }
+        let records = try tracer.stop()
+        for (pid, mode) in pids {
+            let exits = records.filter { $0.event == "exit" && $0.int("host_pid") == pid }
+            #expect(exits.count == 1, "\(mode): \(exits.count) exits of \(pid)")
+            #expect(mode == "kill" ? exits.first?.int("signal") == 9 : exits.first?.int("exit_code") == 7)
+        }
+    }
+
     @Test func threadsOnRequest() throws {
         let tracer = try TracerRun(["--events", "fork,exit", "--threads"])
         let workload = try Workload("exec /usr/bin/python3 -c \"$1\"", arguments: [Self.threadScript])

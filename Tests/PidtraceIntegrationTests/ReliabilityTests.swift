@@ -547,3 +547,56 @@ struct SlowDaemonTests {
         #expect(stalled >= baseline * 0.5, "drain rate \(stalled)/s during the stall vs \(baseline)/s")
     }
 }
+
+/// Issue 13's soak: a day-long trace in miniature. The followed container is created,
+/// runs a fork load and is removed again every second or so, with `--summary` on: RSS
+/// stays flat and every exec is received or counted lost. 10 minutes in CI; set
+/// PIDTRACE_CONTAINER_SOAK_SECONDS to choose.
+@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+struct ContainerSoakTests {
+    @Test func containerSoakWithSummaryStaysFlat() throws {
+        let env = ProcessInfo.processInfo.environment
+        let seconds = Double(env["PIDTRACE_CONTAINER_SOAK_SECONDS"] ?? "") ?? (env["CI"] == "true" ? 600 : 90)
+        let name = "pidtrace-soak-\(uniqueSleep())"
+        defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
+        let tracer = try TracerRun(["--container", name, "--wait", "--summary", "--events", "fork,exec,exit,signal"])
+        let start = Date()
+        var samples: [(t: Double, kib: Int)] = []
+        var runs = 0
+        let perRun = 100
+        while Date().timeIntervalSince(start) < seconds {
+            let t0 = Date()
+            try DockerFixture.dockerOutput(["run", "-d", "--name", name, DockerFixture.image, "sh", "-c",
+                                            "i=0; while [ $i -lt \(perRun) ]; do /bin/true; i=$((i+1)); done"])
+            try DockerFixture.waitFor("run \(runs + 1) to end", timeout: 30) {
+                try DockerFixture.dockerOutput(["inspect", "-f", "{{.State.Running}}", name]) == "false"
+            }
+            try DockerFixture.dockerOutput(["rm", "-f", name])
+            runs += 1
+            if let kib = ReliabilityTests.rssKiB(tracer.process.processIdentifier) {
+                samples.append((Date().timeIntervalSince(start), kib))
+            }
+            #expect(tracer.process.isRunning)
+            usleep(UInt32(max(0, 1 - Date().timeIntervalSince(t0)) * 1_000_000))
+        }
+        usleep(500_000)
+        let records = try tracer.stop()
+        #expect(tracer.process.terminationStatus == 0)
+        let generated = runs * perRun
+        let received = records.filter { $0.event == "exec" && $0.strings("argv") == ["/bin/true"] }.count
+        let lost = records.filter { $0.event == "lost" }.compactMap { $0.int("count") }.reduce(0, +)
+        let generations = records.filter { $0.event == "container_start" }.count
+        #expect(generations == runs, "one generation per run: \(generations) of \(runs)")
+        #expect(lost == 0 ? received == generated : received + lost >= generated,
+                "received \(received) + lost \(lost) vs generated \(generated)")
+        let baselineAt = seconds / 3
+        let baseline = try #require(samples.first { $0.t >= baselineAt })
+        let peak = samples.filter { $0.t >= baseline.t }.map(\.kib).max() ?? baseline.kib
+        let end = samples.last?.kib ?? 0
+        print("container soak \(Int(seconds)) s: \(runs) runs, generated \(generated), received \(received), lost \(lost); "
+              + "RSS start \(samples.first?.kib ?? 0) KiB, \(baseline.kib) KiB at \(Int(baseline.t)) s, peak after \(peak) KiB, end \(end) KiB")
+        #expect(peak - baseline.kib <= 8 * 1024, "RSS grew from \(baseline.kib) KiB to \(peak) KiB: \(samples.map(\.kib))")
+        let summary = tracer.stderrText()
+        #expect(summary.contains("a restart loop, \(runs) generations in "), "the summary covers every run: \(summary.suffix(2000))")
+    }
+}

@@ -41,7 +41,8 @@ struct pidtrace_bpf *pt_open(void);
 int pt_configure(struct pidtrace_bpf *skel, const struct pt_config *config);
 int pt_set_autoload(struct pidtrace_bpf *skel, enum pt_program program, bool load);
 int pt_load(struct pidtrace_bpf *skel);
-int pt_attach(struct pidtrace_bpf *skel);
+/* Attaches one loaded program (0 when it is not loaded or already attached). */
+int pt_attach_program(struct pidtrace_bpf *skel, enum pt_program program);
 void pt_detach(struct pidtrace_bpf *skel);
 void pt_destroy(struct pidtrace_bpf *skel);
 

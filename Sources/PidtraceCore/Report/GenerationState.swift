@@ -7,6 +7,7 @@ struct GenerationState {
     var nodeLimit: Int?
     /// Exited processes kept with a limit, the latest ones.
     static let keptExited = 256
+    private var shrunk = false
     private var currentNode: [Int: Int] = [:]
     private var lastExited: [Int: Int] = [:]
     /// host PID → the zombie record and the node of the exited process.
@@ -118,17 +119,25 @@ struct GenerationState {
         list.append(item)
     }
 
-    /// Drops exited processes but the latest few; keeps PID 1, the live ones and
-    /// those whose zombie is still pending, and renumbers the tables that point in.
-    private mutating func forgetExited() {
-        let live = Set(currentNode.values)
+    /// With a limit: an ended generation (its next one has begun) keeps only what its
+    /// report needs — PID 1, processes that got a signal that matters (the stop story),
+    /// pending zombies — so thousands of generations stay small.
+    mutating func shrinkEnded() {
+        guard nodeLimit != nil, generation.end != nil, !shrunk else { return }
+        shrunk = true
         let zombieNodes = Set(pendingZombies.values.compactMap(\.node))
-        let exited = generation.processes.indices.filter { !live.contains($0) }
-        let recent = Set(exited.suffix(Self.keptExited))
+        var keep = Set(generation.processes.indices.filter {
+            generation.processes[$0].isInit || !generation.processes[$0].signals.isEmpty || zombieNodes.contains($0)
+        })
+        if keep.count > 64 { keep = Set(keep.sorted().prefix(64)).union(zombieNodes) }
+        retain(keep)
+    }
+
+    /// Keeps the nodes at `indices`, renumbering the tables that point in.
+    private mutating func retain(_ indices: Set<Int>) {
         var renumbered: [Int: Int] = [:]
         var kept: [TraceReport.ProcessNode] = []
-        for (i, node) in generation.processes.enumerated()
-        where node.isInit || live.contains(i) || zombieNodes.contains(i) || recent.contains(i) {
+        for (i, node) in generation.processes.enumerated() where indices.contains(i) {
             renumbered[i] = kept.count
             kept.append(node)
         }
@@ -136,8 +145,20 @@ struct GenerationState {
         currentNode = currentNode.compactMapValues { renumbered[$0] }
         lastExited = lastExited.compactMapValues { renumbered[$0] }
         pendingZombies = pendingZombies.mapValues { ($0.zombie, $0.node.flatMap { renumbered[$0] }) }
+    }
+
+    /// Drops exited processes but the latest few; keeps PID 1, the live ones and
+    /// those whose zombie is still pending, and renumbers the tables that point in.
+    private mutating func forgetExited() {
+        let live = Set(currentNode.values)
+        let zombieNodes = Set(pendingZombies.values.compactMap(\.node))
+        let exited = generation.processes.indices.filter { !live.contains($0) }
+        let recent = Set(exited.suffix(Self.keptExited))
+        retain(Set(generation.processes.indices.filter {
+            generation.processes[$0].isInit || live.contains($0) || zombieNodes.contains($0) || recent.contains($0)
+        }))
         // Room for a while: compacting again at once would cost on every process.
-        nodeLimit = max(nodeLimit ?? 0, kept.count * 2)
+        nodeLimit = max(nodeLimit ?? 0, generation.processes.count * 2)
     }
 
     consuming func finish() -> TraceReport.Generation {

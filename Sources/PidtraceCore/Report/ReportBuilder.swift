@@ -125,6 +125,9 @@ struct ReportBuilder {
     }
 
     private mutating func newState(pidns: Int?, container: TraceReport.ContainerIdentity?) -> Int {
+        if nodeLimit != nil {
+            for i in states.indices { states[i].shrinkEnded() }
+        }
         var state = GenerationState()
         state.nodeLimit = nodeLimit
         state.generation.pidns = pidns

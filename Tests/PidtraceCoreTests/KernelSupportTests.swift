@@ -1,0 +1,66 @@
+import CPidtrace
+import Testing
+import PidtraceCore
+
+/// Program variants and reasons, from tracepoint shapes as the booted kernels' BTF
+/// has them (checked with `bpftool btf dump` on Debian's 5.10, 6.1 and 6.12 and on 6.18).
+@Suite("Kernel support: programs chosen from the kernel's BTF")
+struct KernelSupportTests {
+    static func shapes(exit: [Bool], markVictim: [Bool]?) -> [String: TracepointShape] {
+        var s: [String: TracepointShape] = [
+            "sched_process_fork": .init(pointerArgs: [true, true]),
+            "sched_process_exec": .init(pointerArgs: [true, false, true]),
+            "sched_process_exit": .init(pointerArgs: exit),
+            "sched_process_free": .init(pointerArgs: [true]),
+            "signal_generate": .init(pointerArgs: [false, true, true, false, false]),
+        ]
+        if let markVictim { s["mark_victim"] = .init(pointerArgs: markVictim) }
+        return s
+    }
+
+    @Test func linux510TakesTheVictimByPIDAndClaimsExits() {
+        let k = KernelSupport(tracepoints: Self.shapes(exit: [true], markVictim: [false]))
+        #expect(k.unavailable.isEmpty)
+        let p = k.programs(for: Set(EventKind.allCases))
+        #expect(p[.exit] == [PT_PROG_EXIT])
+        #expect(p[.oomKill] == [PT_PROG_OOM_PID, PT_PROG_OOM_SIGNAL])
+    }
+
+    @Test func newerKernelsPassTheTaskAndGroupDead() {
+        let k = KernelSupport(tracepoints: Self.shapes(exit: [true, false], markVictim: [true, false]))
+        #expect(k.unavailable.isEmpty)
+        let p = k.programs(for: Set(EventKind.allCases))
+        #expect(p[.exit] == [PT_PROG_EXIT_GROUP_DEAD])
+        #expect(p[.oomKill] == [PT_PROG_OOM])
+        #expect(p[.signal] == [PT_PROG_SIGNAL])
+        #expect(p[.reap] == [PT_PROG_FREE])
+    }
+
+    @Test func aMissingHookCostsItsFeatureOnlyAndSaysWhy() {
+        var shapes = Self.shapes(exit: [true], markVictim: nil)
+        shapes["sched_process_free"] = nil
+        let k = KernelSupport(tracepoints: shapes)
+        #expect(Set(k.unavailable.keys) == [.oomKill, .reap])
+        #expect(k.unavailable[.oomKill]?.contains("mark_victim") == true)
+        #expect(k.unavailable[.oomKill]?.contains("Linux 5.10") == true)
+        #expect(k.programs(for: Set(EventKind.allCases))[.exec] == [PT_PROG_EXEC])
+    }
+
+    @Test func reapNeedsTheExitProgram() {
+        var shapes = Self.shapes(exit: [true], markVictim: [true])
+        shapes["sched_process_exit"] = nil
+        let k = KernelSupport(tracepoints: shapes)
+        #expect(Set(k.unavailable.keys) == [.exit, .reap])
+    }
+
+    @Test func onlyExecAskedForLoadsNoSignalOrOOMProgram() {
+        let k = KernelSupport(tracepoints: Self.shapes(exit: [true], markVictim: [false]))
+        #expect(Set(k.programs(for: [.exec]).keys) == [.exec, .fork, .exit])
+    }
+
+    @Test func thisHostsBTFHasEveryHook() throws {
+        let k = try KernelSupport.probe(btfPath: "/sys/kernel/btf/vmlinux")
+        #expect(k.unavailable.isEmpty, "\(k.unavailable)")
+        #expect(k.programs(for: Set(EventKind.allCases)).count == EventKind.allCases.count)
+    }
+}
