@@ -108,7 +108,9 @@ enum PsListing {
     /// The containers of these pods that are running, sandboxes first.
     static func collect(pods: [PodSelector], state: CRIState,
                         proc: ProcReader = ProcReader()) throws(ContainerError) -> [(ContainerInfo, [ProcessEntry])] {
-        try PodFollower.resolve(pods, state: state).map { PodFollower.info($0, proc: proc) }.filter(\.running)
+        var infos: [ContainerInfo] = []
+        for c in try PodFollower.resolve(pods, state: state) { infos.append(try PodFollower.readableInfo(c, proc: proc)) }
+        return infos.filter(\.running)
             .map { ($0, PodFollower.processes(of: $0, proc: proc)) }
     }
 

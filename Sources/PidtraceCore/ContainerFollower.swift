@@ -20,7 +20,10 @@ public final class ContainerFollower {
     /// Resolves every reference now, so that a typo fails before anything is attached.
     public init(refs: [String], dockerHost: String?, waitForStart: Bool, proc: ProcReader = ProcReader(),
                 watch: @escaping (UInt32) -> Void, unwatch: @escaping (UInt32) -> Void) throws(ContainerError) {
-        resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
+        var resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
+        // Docker or Podman: said in every record (`runtime`). Unreachable: the cgroup scan.
+        resolver.api.runtime = try? resolver.api.api.version().runtimeName
+        self.resolver = resolver
         var infos: [ContainerInfo] = []
         var awaited: Set<String> = []
         for ref in refs {
@@ -35,6 +38,7 @@ public final class ContainerFollower {
         awaitedNames = awaited
         let awaitedSet = awaited
         tracker = ContainerTracker(proc: proc, watch: watch, unwatch: unwatch)
+        tracker.defaultRuntime = resolver.api.runtime
         if !awaitedSet.isEmpty {
             let inbox = self.inbox
             tracker.takeCreated = { inbox.take(\.created) }

@@ -60,6 +60,8 @@ public final class ContainerTracker {
     public var takeCreated: (() -> [(id: String, name: String)])?
     private let watch: (UInt32) -> Void
     private let unwatch: (UInt32) -> Void
+    /// The runtime of containers not described one by one (Docker or Podman).
+    public var defaultRuntime: String?
     /// Pod and runtime of followed containers, by ID (for their records).
     private var identities: [String: (pod: PodMeta?, runtime: String?)] = [:]
     /// Generations per pod container by `namespace/pod/container`: the kubelet
@@ -100,8 +102,10 @@ public final class ContainerTracker {
                 "container": "\(followed[info.id]?.name ?? info.shortID)", "host_pid": "\(info.hostPID)"])
             return
         }
+        // Not always 1: Podman's `pod --share pid` runs catatonit as PID 1.
         let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID),
-                                           tsNs: tsNs, startedAt: info.startedAt, emit: emit)
+                                           tsNs: tsNs, startedAt: info.startedAt,
+                                           initNSPID: proc.nsPIDs(pid: info.hostPID)?.last ?? 1, emit: emit)
         let entries = processes ?? ProcessSnapshot.processes(inPIDNamespaceOf: info.hostPID, proc: proc)
         snapshot(entries, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
     }
@@ -334,7 +338,7 @@ public final class ContainerTracker {
             podGenerations[key] = generation
         }
         let attribution = ContainerAttribution(id: id, name: entry.name, generation: generation,
-                                               pod: identity?.pod, runtime: identity?.runtime)
+                                               pod: identity?.pod, runtime: identity?.runtime ?? defaultRuntime)
         if joined {
             joinedInits[initHostPID] = attribution
             joinedLive[id] = initHostPID

@@ -33,7 +33,7 @@ public final class PodFollower: RuntimeFollower {
         var sandboxNamespaces: [String: UInt32] = [:]
         var infos: [(ContainerInfo, Bool)] = []
         for c in matched {
-            let info = Self.info(c, proc: proc)
+            let info = try Self.readableInfo(c, proc: proc)
             if c.pod.isSandbox, let inode = info.pidnsInode { sandboxNamespaces[c.id] = inode }
             let joined = !c.pod.isSandbox && info.pidnsInode != nil && sandboxNamespaces[c.sandboxID] == info.pidnsInode
             infos.append((info, joined))
@@ -109,6 +109,16 @@ public final class PodFollower: RuntimeFollower {
         let running = inode != nil
         return ContainerInfo(id: c.id, name: c.name, hostPID: running ? c.initPID! : 0, startedAt: nil,
                              running: running, pidnsInode: inode, source: .criState, pod: c.pod, runtime: c.runtime)
+    }
+
+    /// As `info`, but an init that is alive with a namespace pidtrace may not read
+    /// is an error rather than a container silently not followed.
+    public static func readableInfo(_ c: CRIContainer, proc: ProcReader) throws(ContainerError) -> ContainerInfo {
+        let info = info(c, proc: proc)
+        if !info.running, let pid = c.initPID, proc.status(pid: pid) != nil, proc.namespaceInode(pid: pid) == nil {
+            throw .namespaceUnreadable(pid: pid)
+        }
+        return info
     }
 
     /// The processes of one container: those in its init's PID namespace that are in

@@ -12,7 +12,8 @@
 /// | 78 EX_CONFIG      | DOCKER_HOST / --docker-host is not a unix socket |
 ///
 /// Pods (CRI runtimes): 68 no such pod (the message lists the pods), 65 a pod name in
-/// several namespaces, 69 no runtime state found.
+/// several namespaces, 69 no runtime state found, 77 a container's namespace unreadable
+/// (no CAP_SYS_PTRACE).
 public enum ContainerError: Error, Equatable, CustomStringConvertible {
     case unknownContainer(String, running: [String])
     case ambiguousPrefix(String, matches: [String])
@@ -29,6 +30,8 @@ public enum ContainerError: Error, Equatable, CustomStringConvertible {
     case ambiguousPod(String, namespaces: [String])
     /// No CRI runtime state in any of these directories.
     case noCRIRuntime(roots: [String])
+    /// A container's init is alive but its /proc/PID/ns/pid cannot be read.
+    case namespaceUnreadable(pid: Int32)
 
     public var description: String {
         switch self {
@@ -58,6 +61,8 @@ public enum ContainerError: Error, Equatable, CustomStringConvertible {
                 : "no pod '\(ref)'; pods: \(pods.joined(separator: ", "))"
         case let .ambiguousPod(ref, namespaces):
             "pod '\(ref)' is in several namespaces (\(namespaces.joined(separator: ", "))): give --namespace"
+        case let .namespaceUnreadable(pid):
+            "cannot read /proc/\(pid)/ns/pid (a container's init): pidtrace needs CAP_SYS_PTRACE to see other processes' namespaces"
         case let .noCRIRuntime(roots):
             "no containerd or CRI-O state under \(roots.joined(separator: ", ")): give the runtime's state directory with --runtime-root"
         }
@@ -76,6 +81,7 @@ public enum ContainerError: Error, Equatable, CustomStringConvertible {
         case .unknownPod: 68                       // EX_NOHOST
         case .ambiguousPod: 65                     // EX_DATAERR
         case .noCRIRuntime: 69                     // EX_UNAVAILABLE
+        case .namespaceUnreadable: 77              // EX_NOPERM
         }
     }
 

@@ -94,6 +94,8 @@ public struct ContainerResolver: Sendable {
 public struct DockerAPIResolver: Sendable {
     public var api: DockerAPI
     public var proc: ProcReader
+    /// `docker` or `podman` (from `GET /version`), for the records; nil when not asked.
+    public var runtime: String?
 
     public init(api: DockerAPI, proc: ProcReader = ProcReader()) {
         self.api = api
@@ -133,7 +135,7 @@ public struct DockerAPIResolver: Sendable {
             id: detail.id, name: DockerAPI.bareName(detail.name),
             hostPID: running ? detail.state.pid : 0, startedAt: detail.state.startedAt, running: running,
             pidnsInode: running ? proc.namespaceInode(pid: detail.state.pid) : nil,
-            restartCount: detail.restartCount, image: detail.config?.image, source: .dockerAPI)
+            restartCount: detail.restartCount, image: detail.config?.image, source: .dockerAPI, runtime: runtime)
     }
 
     /// Picks the container `ref` means: full ID, name (with or without '/'), or a
