@@ -74,6 +74,9 @@ public final class ContainerTracker {
         if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
         guard info.running, info.hostPID > 0, let inode = info.pidnsInode,
               namespaces[inode].map({ $0.ended || $0.attribution.id != info.id }) ?? true else { return }
+        // This very run, already seen to end: the runtime's answer is older than its
+        // exit (and /proc may show a PID 1 in the middle of exiting as running).
+        if let seen = namespaces[inode], seen.attribution.id == info.id, seen.initHostPID == UInt32(info.hostPID) { return }
         // The runtime's answer may be stale (a crash loop between inspect and attach):
         // a PID 1 that is gone now would read as "still running" forever, since its
         // exit happened before the tracer was attached.
