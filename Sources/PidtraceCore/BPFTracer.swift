@@ -162,13 +162,27 @@ public final class BPFTracer: @unchecked Sendable {
         _ = bpf_map_delete_elem(pt_watched_pidns_fd(skel), &key)
     }
 
-    /// Events the kernel side could not reserve ring space for, summed over CPUs.
-    public func lostTotal() -> UInt64 {
-        let cpus = Int(libbpf_num_possible_cpus())
-        guard cpus > 0 else { return 0 }
+    /// Events the kernel side could not reserve ring space for, summed over CPUs. A
+    /// failed read throws: read as 0, it would make a `stop` record look exact.
+    public func readLostCount() throws(BPFError) -> UInt64 {
+        let fd = pt_lost_fd(skel)
+        return try Self.sumLost(cpus: Int(libbpf_num_possible_cpus())) { values in
+            var key: UInt32 = 0
+            return bpf_map_lookup_elem(fd, &key, values.baseAddress) == 0 ? 0 : errno
+        }
+    }
+
+
+    /// Sums the per-CPU `lost` counters that `lookup` fills in (it returns 0, or the
+    /// errno of a failed read). Apart from the map so that a failure can be tested.
+    static func sumLost(cpus: Int,
+                        lookup: (UnsafeMutableBufferPointer<UInt64>) -> Int32) throws(BPFError) -> UInt64 {
+        let operation = "read the lost-event counter (map lost)"
+        // libbpf returns -errno when it cannot read /sys/devices/system/cpu/possible.
+        guard cpus > 0 else { throw BPFError(operation: operation, errno: cpus < 0 ? Int32(-cpus) : EINVAL) }
         var values = [UInt64](repeating: 0, count: cpus)
-        var key: UInt32 = 0
-        guard bpf_map_lookup_elem(pt_lost_fd(skel), &key, &values) == 0 else { return 0 }
+        let failure = values.withUnsafeMutableBufferPointer { lookup($0) }
+        if failure != 0 { throw BPFError(operation: operation, errno: failure) }
         return values.reduce(0, +)
     }
 

@@ -94,6 +94,9 @@ public final class ContainerTracker {
         describe(id: info.id, pod: info.pod, runtime: info.runtime)
         guard info.running, info.hostPID > 0, let inode = info.pidnsInode,
               namespaces[inode].map({ $0.ended || $0.attribution.id != info.id }) ?? true else { return }
+        // This very run, already seen to end: the runtime's answer is older than its
+        // exit (and /proc may show a PID 1 in the middle of exiting as running).
+        if let seen = namespaces[inode], seen.attribution.id == info.id, seen.initHostPID == UInt32(info.hostPID) { return }
         // The runtime's answer may be stale (a crash loop between inspect and attach):
         // a PID 1 that is gone now would read as "still running" forever, since its
         // exit happened before the tracer was attached.
@@ -170,9 +173,16 @@ public final class ContainerTracker {
     /// The runtime answered about a container: follow it by `name`, or not (nil).
     /// Returns the namespaces whose held events may now be replayed.
     public func settle(id: String, name: String?, pod: PodMeta? = nil, runtime: String? = nil) -> [UInt32] {
+        // A short-lived container may be gone before the runtime is asked ("no such
+        // container"), while its `create` event, late, has named it by now.
+        if name == nil && followed[id] == nil {
+            for (created, createdName) in takeCreated?() ?? [] { follow(id: created, name: createdName) }
+        }
         if let name {
             if followed[id] == nil { followed[id] = (name, 0) }
             describe(id: id, pod: pod, runtime: runtime)
+        } else if followed[id] != nil {
+            // Followed meanwhile (its `create` event): its events are replayed as its own.
         } else {
             if rejected.count >= 4096 { rejected.removeAll() } // a bound; a forgotten ID is only asked again
             rejected.insert(id)
@@ -290,6 +300,12 @@ public final class ContainerTracker {
                 if !pending.values.contains(id) { askName(id) }
                 pending[inode] = id
                 return .hold
+            }
+            // Already started from the runtime's `start` event while this fork waited
+            // for the runtime's answer: the same generation, not a second one.
+            if let existing = namespaces[inode], !existing.ended, existing.attribution.id == id,
+               existing.initHostPID == event.hostPID {
+                return .keep(existing.attribution)
             }
             if followed[id] != nil {
                 let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID,

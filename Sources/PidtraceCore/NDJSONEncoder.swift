@@ -51,6 +51,7 @@ public struct NDJSONEncoder: Sendable {
             out.field("lost", s.lost)
             out.field("reason", s.reason)
             if let error = s.error { out.field("error", error) }
+            if s.lostUnknown { out.field("lost_unknown", true) }
         case let .snapshot(snap):
             encodeSnapshot(snap, &out)
         case let .containerStart(c):

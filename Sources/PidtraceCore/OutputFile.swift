@@ -4,6 +4,9 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
     case exists(path: String)
     case cannotOpen(path: String, errno: Int32)
     case writeFailed(path: String, errno: Int32)
+    /// The write failed and so did cutting its partial line back off: the file may end
+    /// in part of a line (the one guarantee a failed write otherwise keeps).
+    case writeFailedPartialLine(path: String, errno: Int32, cutBackErrno: Int32)
     /// The reader went away (`pidtrace --json | head -1`): a quiet end, not a failure.
     case brokenPipe
 
@@ -12,6 +15,9 @@ public enum OutputError: Error, Equatable, CustomStringConvertible {
         case let .exists(path): "\(path) exists; pass --append to add to it or --force to replace it"
         case let .cannotOpen(path, e): "cannot open \(path) for writing: \(String(cString: strerror(e)))"
         case let .writeFailed(path, e): "writing \(path) failed: \(String(cString: strerror(e)))"
+        case let .writeFailedPartialLine(path, e, cut):
+            "writing \(path) failed: \(String(cString: strerror(e))); cutting back its partial line also failed "
+                + "(\(String(cString: strerror(cut)))): the file may end in part of a line"
         case .brokenPipe: "output closed by its reader"
         }
     }
@@ -107,7 +113,9 @@ public final class OutputFile: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Writes all of `buf`, retrying short writes and EINTR.
+    /// Writes all of `buf`, retrying short writes and EINTR. A non-blocking descriptor
+    /// that is full (EAGAIN: a slow reader of a non-blocking stdout) is waited on with
+    /// poll, not retried in a loop that would burn a core until the reader catches up.
     public func write(_ buf: UnsafeRawBufferPointer) throws(OutputError) {
         var offset = 0
         while offset < buf.count {
@@ -117,20 +125,37 @@ public final class OutputFile: @unchecked Sendable {
                 continue
             }
             let failure = errno
-            if failure == EINTR || failure == EAGAIN { continue }
+            if failure == EINTR { continue }
+            if failure == EAGAIN || failure == EWOULDBLOCK {
+                waitUntilWritable()
+                continue
+            }
             if failure == EPIPE { throw .brokenPipe }
-            cutBackToLastCompleteWrite()
+            let cutBackFailure = cutBackToLastCompleteWrite()
+            if cutBackFailure != 0 {
+                throw .writeFailedPartialLine(path: path, errno: failure, cutBackErrno: cutBackFailure)
+            }
             throw .writeFailed(path: path, errno: failure)
         }
         if committed >= 0 { committed += off_t(buf.count) }
     }
 
+    /// Sleeps until the descriptor takes more bytes, or reports an error or hang-up
+    /// (the next write then says which).
+    private func waitUntilWritable() {
+        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        while poll(&pfd, 1, -1) < 0 && errno == EINTR {}
+    }
+
     /// After a failed write (ENOSPC, EIO, EFBIG): drops the part of this write that did
-    /// land, so the file holds only what whole writes (whole lines) put there.
-    private func cutBackToLastCompleteWrite() {
-        guard committed >= 0 else { return }
-        _ = ftruncate(fd, committed)
-        _ = lseek(fd, committed, SEEK_SET) // without O_APPEND the offset is still past the cut
+    /// land, so the file holds only what whole writes (whole lines) put there. Returns
+    /// 0, or the errno of the step that failed (then the file may end mid-line).
+    private func cutBackToLastCompleteWrite() -> Int32 {
+        guard committed >= 0 else { return 0 }
+        if ftruncate(fd, committed) != 0 { return errno }
+        // Without O_APPEND the offset is still past the cut: a later write would leave a hole.
+        if lseek(fd, committed, SEEK_SET) < 0 { return errno }
+        return 0
     }
 
     /// fsync for files; a pipe or terminal has nothing to sync.

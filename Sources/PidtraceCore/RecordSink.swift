@@ -21,16 +21,15 @@ extension RecordSink {
 public final class NDJSONSink: RecordSink {
     private let output: OutputFile
     private let encoder: NDJSONEncoder
-    private var buffer = JSONBuffer(capacity: 1 << 20)
-    /// The batch the writer thread is writing.
-    private var inFlight = JSONBuffer(capacity: 1 << 20)
+    private var buffer = JSONBuffer(capacity: NDJSONSink.flushThreshold)
+    /// Owns the batch it is writing (its own buffer, swapped with ours at each flush).
     private let writer: BatchWriter?
     private static let flushThreshold = 1 << 20
 
     public init(output: OutputFile, clock: BootClock) {
         self.output = output
         encoder = NDJSONEncoder(clock: clock)
-        writer = BatchWriter(output: output)
+        writer = BatchWriter(output: output, capacity: Self.flushThreshold)
     }
 
     /// Set by the first failed write: later records are dropped (the session stops),
@@ -58,8 +57,7 @@ public final class NDJSONSink: RecordSink {
             }
             return
         }
-        swap(&buffer, &inFlight)
-        inFlight.withBytes { writer.submit($0) }
+        writer.submit(&buffer) // gives back the previous batch's buffer, empty
     }
 
     /// Waits for the batch in flight; its failure is noted like any other.
@@ -71,10 +69,6 @@ public final class NDJSONSink: RecordSink {
     private func noted(_ error: OutputError) -> OutputError {
         if error != .brokenPipe { failure = error }
         return error
-    }
-
-    deinit {
-        try? writer?.finish() // before `inFlight` goes away
     }
 
     /// Alone in its write: it lands whole or (cut back by OutputFile) not at all.

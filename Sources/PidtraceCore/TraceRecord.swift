@@ -164,6 +164,8 @@ public struct StopInfo: Sendable {
     public var reason: String
     /// Why the trace failed (e.g. the write error), when it did.
     public var error: String? = nil
+    /// The kernel's loss counter could not be read: `lost` is only what was counted.
+    public var lostUnknown = false
     public init(tsNs: UInt64, events: UInt64, lost: UInt64, reason: String) {
         self.tsNs = tsNs
         self.events = events

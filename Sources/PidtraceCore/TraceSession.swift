@@ -51,6 +51,8 @@ public final class TraceSession {
     private let summarySink: SummarySink?
     private var written: UInt64 = 0
     private var lostReported: UInt64 = 0
+    /// The kernel's loss counter could not be read at some point: the totals are a floor.
+    private var lostUnknown = false
     private var lastLostCheckNs: UInt64 = 0
     private var failure: TraceError?
     private let orderer = RecordOrderer()
@@ -182,6 +184,7 @@ public final class TraceSession {
         var stop = StopInfo(tsNs: BootClock.nowBootNs(), events: written, lost: lostReported,
                             reason: StopRequest.reason.name)
         if case let .output(error)? = failure { stop.error = error.description }
+        stop.lostUnknown = lostUnknown
         write(.stop(stop))
         for sink in sinks {
             do { try sink.sync() } catch { noteOutputFailure(error) }
@@ -240,7 +243,19 @@ public final class TraceSession {
         let now = BootClock.nowBootNs()
         guard force || now - lastLostCheckNs >= 100_000_000 else { return }
         lastLostCheckNs = now
-        let total = tracer.lostTotal()
+        let total: UInt64
+        do {
+            total = try tracer.readLostCount()
+        } catch {
+            // The `stop` record must not claim an exact count it could not read.
+            if !lostUnknown {
+                Log.logger.error("\(error): lost events can no longer be counted")
+                emit(.notice(NoticeRecord(tsNs: now, notice: Notice(kind: .lostUnknown, message:
+                    "\(error): from here on, events the kernel could not hand over are not counted"))))
+            }
+            lostUnknown = true
+            return
+        }
         guard total > lostReported else { return }
         emit(.lost(LostInfo(tsNs: now, count: total - lostReported)))
         Log.logger.notice("the kernel could not hand over \(total - lostReported) events (ring full)")

@@ -124,6 +124,7 @@ struct RecordDocTests {
         var exitedNormally = exitedBy
         exitedNormally.exit = ExitStatus(waitStatus: 1 << 8)
         var stop = StopInfo(tsNs: 9, events: 10, lost: 2, reason: "write_error")
+        stop.lostUnknown = true
         stop.error = "write(web.ndjson): No space left on device"
         return [
             .start(StartInfo(tsNs: 1, version: "0.1.0", hostname: "vm", kernel: "6.18.0", bootID: "4b44",

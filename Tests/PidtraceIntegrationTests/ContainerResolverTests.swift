@@ -5,7 +5,7 @@ import Testing
 import PidtraceCore
 
 /// Container resolution and `pidtrace ps` against the real dockerd.
-@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+@Suite(.serialized, .requires(.docker))
 struct ContainerResolverTests {
     let socket = (try? DockerEndpoint.socketPath(flag: nil, environment: DockerEndpoint.processEnvironment()))
         ?? DockerEndpoint.defaultSocket
@@ -28,7 +28,8 @@ struct ContainerResolverTests {
             #expect(info.source == .dockerAPI)
         }
         #expect(try resolver.runningContainers().contains { $0.id == c.id && $0.hostPID == Int32(hostPID) })
-        #expect(try DockerAPI(socketPath: socket).version().apiVersion.isEmpty == false)
+        #expect(try DockerAPI(socketPath: socket).version().apiVersion
+            == (try DockerFixture.dockerOutput(["version", "--format", "{{.Server.APIVersion}}"])))
     }
 
     @Test("pidtrace ps --json lists PID 1, its children and docker exec processes with their NSpid")
@@ -134,13 +135,17 @@ struct ContainerResolverTests {
 
     @Test("an unprivileged user is told the API socket denies permission (exit 77)")
     func permissionDenied() throws {
-        var st = stat()
-        guard stat(socket, &st) == 0, st.st_mode & 0o006 == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
-        else { return } // a world-accessible socket (or no setpriv) cannot show this
-        let run = try DockerFixture.pidtrace(["ps", "--docker-host", "unix://" + socket],
-                                             via: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+        // A socket of its own that only root may use (the real one may be world-accessible,
+        // which cannot show this): a fake daemon's, mode 0600 in a directory anyone may enter.
+        let peer = try FakeDockerPeer { _, _ in false }
+        #expect(chmod(peer.directory, 0o755) == 0 && chmod(peer.path, 0o600) == 0)
+        let setpriv = "/usr/bin/setpriv"
+        try #require(FileManager.default.isExecutableFile(atPath: setpriv), "util-linux's setpriv (make test-deps)")
+        let run = try DockerFixture.pidtrace(["ps", "--docker-host", "unix://" + peer.path],
+                                             via: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"])
         #expect(run.status == 77, "\(run.stderr)")
-        #expect(run.stderr.contains("permission denied on the Docker API socket \(socket)"))
+        #expect(run.stderr.contains("permission denied on the Docker API socket \(peer.path)"), "\(run.stderr)")
+        #expect(peer.targets.withLock { $0.isEmpty }, "no request got through")
     }
 
     @Test("the events stream reports a restart; the new PID 1 is in a new PID namespace generation")

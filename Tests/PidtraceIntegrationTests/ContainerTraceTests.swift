@@ -4,7 +4,7 @@ import Testing
 
 /// `pidtrace --container` against a real dockerd: PIDs against /proc and
 /// `docker inspect`, restarts, `docker exec`, snapshots, the cgroup fallback.
-@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+@Suite(.serialized, .requires(.docker))
 struct ContainerTraceTests {
     /// A shell as PID 1 that ignores SIGTERM and keeps making children.
     static let busyInit = ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]

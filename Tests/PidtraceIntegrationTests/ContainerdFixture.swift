@@ -8,12 +8,9 @@ import Testing
 /// (scripts/cri/cri.py, Python grpcio), from local images (scripts/cri/make-image.py
 /// imported with `ctr -n k8s.io images import`, no registry). Host network: no CNI.
 ///
-/// As root (make test, CI) a missing prerequisite FAILS the tests that need it; only
-/// without root do they skip.
+/// The suites say `.requires(.root)`; given root, a missing containerd, ctr, python3
+/// grpc module or busybox FAILS the tests that need them (the fixture throws).
 enum ContainerdFixture {
-    static let skipComment: Comment = "needs root (containerd, BPF): run `make test` as root"
-    static var isEnabled: Bool { geteuid() == 0 }
-
     static let sandboxImage = "docker.io/local/pidtrace-pause:1"
     static let appImage = "docker.io/local/pidtrace-busybox:1"
 

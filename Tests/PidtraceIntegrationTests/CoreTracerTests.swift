@@ -3,7 +3,7 @@ import Glibc
 import Testing
 
 /// The core tracer against the kernel's own ground truth (/proc/PID/status NSpid).
-@Suite(.serialized, .enabled(if: Privilege.isRoot, Privilege.skipReason))
+@Suite(.serialized, .requires(.root))
 struct CoreTracerTests {
     @Test func namespacePIDsMatchProc() throws {
         let tracer = try TracerRun([])

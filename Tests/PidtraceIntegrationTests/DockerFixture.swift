@@ -6,9 +6,6 @@ import Testing
 /// `make test`) starts one by hand and imports the `local/busybox` image.
 enum DockerFixture {
     static let image = "local/busybox"
-    static let skipComment: Comment =
-        "needs root, the docker CLI, a running dockerd and image local/busybox: run `make test` as root (scripts/with-dockerd)"
-
     /// Why Docker tests cannot run here, or nil when they can.
     static let unavailableReason: String? = {
         if geteuid() != 0 { return "not root" }
@@ -19,8 +16,6 @@ enum DockerFixture {
         if (try? docker(["image", "inspect", image]).status) != 0 { return "image \(image) is missing" }
         return nil
     }()
-
-    static var isAvailable: Bool { unavailableReason == nil }
 
     /// Runs the docker CLI; returns status, stdout and stderr.
     @discardableResult
@@ -51,28 +46,7 @@ enum DockerFixture {
 
     static func execute(_ path: String, _ arguments: [String],
                         timeout: Double) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes to the end (a full pipe would stall the child).
-        let errData = PipeDrain()
-        let errThread = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        errThread.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                throw DockerFixtureError("\(path) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
-            }
-            usleep(10_000)
-        }
-        let stderr = errData.wait()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try ChildProcess.run(path, arguments, timeout: timeout)
     }
 
     /// Polls `condition` every 50 ms until it holds or `timeout` passes.
@@ -157,6 +131,13 @@ final class PipeDrain: @unchecked Sendable {
     }
     func wait() -> Data {
         done.wait()
+        return data
+    }
+
+    /// The data, or nil when it has not come by `deadline`.
+    func wait(until deadline: Date) -> Data? {
+        let left = max(0, deadline.timeIntervalSinceNow)
+        guard done.wait(timeout: .now() + left) == .success else { return nil }
         return data
     }
 }

@@ -2,29 +2,16 @@ import Foundation
 import Glibc
 import Testing
 
-/// Runs pidtrace to completion and returns (status, stdout, stderr).
+/// Runs pidtrace to completion (killed, and the test failed, after `timeout` seconds)
+/// and returns (status, stdout, stderr).
 func runPidtrace(_ arguments: [String], via launcher: [String] = [], timeout: Double = 20) throws
     -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    let out = Pipe(), err = Pipe()
-    if launcher.isEmpty {
-        process.executableURL = URL(fileURLWithPath: pidtraceBinary())
-        process.arguments = arguments
-    } else {
-        process.executableURL = URL(fileURLWithPath: launcher[0])
-        process.arguments = Array(launcher.dropFirst()) + [pidtraceBinary()] + arguments
-    }
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    try waitUntil(timeout: timeout, "pidtrace to exit") { !process.isRunning }
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    if launcher.isEmpty { return try ChildProcess.run(pidtraceBinary(), arguments, timeout: timeout) }
+    return try ChildProcess.run(launcher[0], Array(launcher.dropFirst()) + [pidtraceBinary()] + arguments, timeout: timeout)
 }
 
 /// Bad input and hostile conditions: one clear line and a distinct status, never a trap.
-@Suite(.serialized, .enabled(if: Privilege.isRoot, Privilege.skipReason))
+@Suite(.serialized, .requires(.root))
 struct ErrorPathTests {
     let dir = NSTemporaryDirectory() + "pidtrace-errors-\(UUID().uuidString)/"
 

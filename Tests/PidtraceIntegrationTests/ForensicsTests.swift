@@ -4,7 +4,7 @@ import Testing
 
 /// Why a container's PID 1 ended: exit codes, signals with their senders, the OOM
 /// killer, and children that PID 1 never reaped. Real dockerd, real kernel.
-@Suite(.serialized, .enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment))
+@Suite(.serialized, .requires(.docker))
 struct ForensicsTests {
     static let ignoresTERM = ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
 

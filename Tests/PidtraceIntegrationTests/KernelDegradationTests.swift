@@ -6,7 +6,7 @@ import Testing
 
 /// The real BPF object loaded on this kernel as other kernels would have it: the
 /// program variants and the per-feature degradation, chosen from the BTF shapes.
-@Suite(.serialized, .enabled(if: Privilege.isRoot, Privilege.skipReason))
+@Suite(.serialized, .requires(.root))
 struct KernelDegradationTests {
     /// This kernel's tracepoints, with `change` applied (another kernel's shapes).
     static func shapes(_ change: (inout [String: TracepointShape]) -> Void) -> KernelSupport {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The status line shows on a terminal's stderr when no table is, and never elsewhere.
-@Suite(.serialized, .enabled(if: Privilege.isRoot, Privilege.skipReason))
+@Suite(.serialized, .requires(.root))
 struct LiveStatusTests {
     @Test func statusLineOnATerminal() throws {
         let dir = NSTemporaryDirectory() + "pidtrace-status-\(UUID().uuidString)"

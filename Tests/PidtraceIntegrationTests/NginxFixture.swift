@@ -14,12 +14,6 @@ enum NginxImage: String, CaseIterable {
     /// Where the master writes its PID (as seen inside the container), from the image's nginx.conf.
     static let pidFile = "/tmp/nginx.pid"
 
-    /// Tests that need these images run as root and in CI (CI=true), where a missing
-    /// prerequisite must fail the run rather than skip it; elsewhere they skip.
-    static var mustRun: Bool { geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true" }
-    static let skipComment: Comment =
-        "needs root and the local/nginx-noexec and local/nginx-exec images: run `make test` as root (scripts/with-dockerd builds them)"
-
     /// Why the images cannot be used here, or nil when they can.
     static let unavailableReason: String? = {
         if let reason = DockerFixture.unavailableReason { return reason }

@@ -5,7 +5,7 @@ import Testing
 /// The nginx test images are what issue 11's scenario says they are: a real nginx,
 /// as a child of the shell (no exec) or as PID 1 (exec), with the `docker stop`
 /// behaviour that follows from it. Checked against /proc and nginx's own PID file.
-@Suite(.serialized, .enabled(if: NginxImage.mustRun, NginxImage.skipComment))
+@Suite(.serialized, .requires(.nginxImages))
 struct NginxImageTests {
     @Test func withoutExecTheShellIsPID1AndNginxItsChild() throws {
         let web = try DockerContainer.nginx(.noExec)

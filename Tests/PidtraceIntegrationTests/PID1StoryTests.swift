@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 11's scenario end to end with real nginx containers: pidtrace started first
 /// with --wait, then `docker run`, `docker stop -t 3`, `docker start`, `docker stop -t 3`.
-@Suite(.serialized, .enabled(if: NginxImage.mustRun || NginxImage.unavailableReason == nil, NginxImage.skipComment))
+@Suite(.serialized, .requires(.nginxImages))
 struct PID1StoryTests {
     /// Runs `pidtrace summary` (text, or `--json`) on the tracer's file.
     private func summary(_ tracer: TracerRun, _ extra: [String] = []) throws -> String {

@@ -32,7 +32,7 @@ struct PackagingTests {
     }
 
     /// The static binary in a FROM-scratch image, tracing another container from inside.
-    @Test(.enabled(if: DockerFixture.isAvailable, DockerFixture.skipComment), .timeLimit(.minutes(15)))
+    @Test(.requires(.docker), .timeLimit(.minutes(15)))
     func imageTracesAnotherContainer() throws {
         let tag = "pidtrace-test:\(uniqueSleep())"
         let build = try DockerFixture.execute("/usr/bin/make", ["-C", packageRoot, "image", "IMAGE=\(tag)"], timeout: 900)

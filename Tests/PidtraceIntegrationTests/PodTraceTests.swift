@@ -5,7 +5,7 @@ import Testing
 /// `pidtrace --pod` against a real containerd with its CRI plugin, pods made the way
 /// the kubelet makes them: PIDs against /proc, shared and private PID namespaces, a
 /// container re-created by the kubelet, --wait, an unknown pod.
-@Suite(.serialized, .enabled(if: ContainerdFixture.isEnabled, ContainerdFixture.skipComment))
+@Suite(.serialized, .requires(.root))
 struct PodTraceTests {
     /// A shell as PID 1 that keeps making children (an exec a second).
     static let busy = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
@@ -162,7 +162,7 @@ struct PodTraceTests {
 
 /// The DaemonSet's capability set (deploy/daemonset.yaml) against a real pod: enough,
 /// and each capability in it needed.
-@Suite(.serialized, .enabled(if: ContainerdFixture.isEnabled, ContainerdFixture.skipComment))
+@Suite(.serialized, .requires(.root))
 struct DaemonSetCapabilityTests {
     static let capabilities = ["bpf", "perfmon", "sys_ptrace"]
 

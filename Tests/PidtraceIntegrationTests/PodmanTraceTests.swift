@@ -5,7 +5,7 @@ import Testing
 /// `pidtrace --container` through Podman's Docker-compatible API: a container by
 /// name, and a container of a `podman pod --share pid` whose PID 1 is the infra
 /// container's catatonit.
-@Suite(.serialized, .enabled(if: ContainerdFixture.isEnabled, ContainerdFixture.skipComment))
+@Suite(.serialized, .requires(.root))
 struct PodmanTraceTests {
     @Test func containerByNameThroughPodmansAPI() throws {
         let podman = try Podman.runtime()

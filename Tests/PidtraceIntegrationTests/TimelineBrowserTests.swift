@@ -5,15 +5,11 @@ import Testing
 enum Chromium {
     static let path: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
-    /// Missing as root is a failure (`make test` installs it); missing otherwise, a skip.
-    static var usable: Bool { path != nil || geteuid() == 0 }
-    static let skipReason: Comment =
-        "chromium is not installed and installing it needs root: run `make test` as root, or apt-get install chromium"
 }
 
 /// `pidtrace summary FILE --html` opened in a real browser: the built binary writes
 /// the page, headless chromium takes a screenshot and dumps the DOM it built.
-@Suite("summary --html in headless chromium", .serialized, .enabled(if: Chromium.usable, Chromium.skipReason))
+@Suite("summary --html in headless chromium", .serialized, .requires(.chromium))
 final class TimelineBrowserTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("PidtraceCoreTests/Fixtures/ndjson").path

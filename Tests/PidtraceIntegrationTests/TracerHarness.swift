@@ -2,12 +2,6 @@ import Foundation
 import Glibc
 import Testing
 
-/// Integration tests run the real binary as root: real BPF, real namespaces.
-enum Privilege {
-    static var isRoot: Bool { geteuid() == 0 }
-    static let skipReason: Comment = "needs root (CAP_BPF, CAP_PERFMON): run `make test` as root"
-}
-
 /// The built `pidtrace` binary: $PIDTRACE_BIN, else the debug build.
 func pidtraceBinary() -> String {
     if let path = ProcessInfo.processInfo.environment["PIDTRACE_BIN"] { return path }

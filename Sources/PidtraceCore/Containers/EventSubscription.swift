@@ -97,12 +97,15 @@ public struct Notice: Sendable, Equatable {
         case runtimeError
         /// The kernel-side namespace filter could not take a namespace.
         case filterFull
+        /// The kernel's loss counter could not be read: losses are no longer counted.
+        case lostUnknown
 
         public var name: StaticString {
             switch self {
             case .runtimeEventsGap: "runtime_events_gap"
             case .runtimeError: "runtime_error"
             case .filterFull: "filter_full"
+            case .lostUnknown: "lost_unknown"
             }
         }
     }

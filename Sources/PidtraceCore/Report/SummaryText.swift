@@ -16,10 +16,19 @@ extension TraceReport {
             lines.append("host \(F.printable(s.hostname ?? "?")), pidtrace \(F.printable(s.version ?? "?")), "
                          + "from \(F.printable(s.startTime ?? "?")) to \(F.printable(s.stopTime ?? "?"))")
         }
-        for c in containers {
+        for group in containersByName {
             lines.append("")
-            lines.append("container \(F.containerName(c.id, c.name)): \(c.generations) generation\(c.generations == 1 ? "" : "s") in the file, \(c.restarts) restart\(c.restarts == 1 ? "" : "s")")
-            for run in CrashLoop.runs(generations.filter { $0.container?.id == c.id }) {
+            let ids = Set(group.map(\.id))
+            if let c = group.first, group.count == 1 {
+                lines.append("container \(F.containerName(c.id, c.name)): \(c.generations) generation\(c.generations == 1 ? "" : "s") in the file, \(c.restarts) restart\(c.restarts == 1 ? "" : "s")")
+            } else {
+                // `docker rm` and `docker run --name` again: one story, told once.
+                let total = group.reduce(0) { $0 + $1.generations }
+                lines.append("container \(F.printable(group[0].name ?? "?")): \(group.count) containers by this name, one after another "
+                             + "(\(F.printable(String(group[0].id.prefix(12)))) … \(F.printable(String(group[group.count - 1].id.prefix(12))))), "
+                             + "\(total) generations in the file")
+            }
+            for run in CrashLoop.runs(generations.filter { $0.container.map { ids.contains($0.id) } ?? false }) {
                 lines += run.count >= CrashLoop.minimumRun ? crashLoopLines(run) : run.flatMap(generationLines)
             }
         }
@@ -83,13 +92,15 @@ extension TraceReport {
     private func crashLoopLines(_ run: [Generation]) -> [String] {
         typealias F = ReportFormat
         let first = run[0], last = run[run.count - 1]
-        let numbers = "\(first.container?.generation ?? 0)–\(last.container?.generation ?? 0)"
+        let sameContainer = first.container?.id == last.container?.id
+        let numbers = sameContainer ? "generations \(first.container?.generation ?? 0)–\(last.container?.generation ?? 0)"
+                                    : "\(run.count) containers"
         let span = (first.start?.tsNs).flatMap { s in last.end?.tsNs.map { F.duration($0 - s) } } ?? "?"
         let lifetimes = run.compactMap(\.lifetimeNs)
         let initComm = first.processes.first { $0.isInit }?.process.comm
         // Ending well every time is a loop of runs (a job, a --rm container), not a crash.
         let kind = first.ending == .exited(code: 0) ? "a restart loop" : "a crash loop"
-        var lines = ["  generations \(numbers): \(kind), \(run.count) generations in \(span), each "
+        var lines = ["  \(numbers): \(kind), \(run.count) generations in \(span), each "
                      + F.ending(first.ending, complete: true) + CrashLoop.lifetimeText(lifetimes)]
         if !first.execChain.isEmpty {
             lines.append("    exec: " + first.execChain.map { F.command($0.argv, comm: initComm) }.joined(separator: " → "))

@@ -26,6 +26,23 @@ public struct TraceReport: Sendable {
         return result
     }
 
+    /// Containers grouped by name (recreated under the same name), in order of first
+    /// appearance; a container without a name is a group of its own.
+    public var containersByName: [[ContainerRuns]] {
+        var groups: [[ContainerRuns]] = []
+        var position: [String: Int] = [:]
+        for c in containers {
+            let key = c.name.map { "name:" + $0 } ?? "id:" + c.id
+            if let i = position[key] {
+                groups[i].append(c)
+            } else {
+                position[key] = groups.count
+                groups.append([c])
+            }
+        }
+        return groups
+    }
+
     /// The generations of the container with this name, full ID or ID prefix.
     public func generations(ofContainer ref: String) -> [Generation] {
         generations.filter { g in
