@@ -46,6 +46,7 @@ final class Containerd: @unchecked Sendable {
         guard probe.status == 0 else {
             throw DockerFixtureError("python3 cannot import grpc and grpc_tools (make test-deps): \(probe.stderr)")
         }
+        removeStaleFixtureDirectories(prefix: "/tmp/pidtrace-containerd-")
         let dir = "/tmp/pidtrace-containerd-\(getpid())"
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -103,6 +104,20 @@ final class Containerd: @unchecked Sendable {
 }
 
 nonisolated(unsafe) private var containerdPID: Int32 = 0
+
+/// Removes the directories `prefix<pid>` of earlier test processes that are gone,
+/// unless something is still mounted under them (a pod left running).
+func removeStaleFixtureDirectories(prefix: String) {
+    let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+    let parent = (prefix as NSString).deletingLastPathComponent
+    let stem = (prefix as NSString).lastPathComponent
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(stem) {
+        guard let pid = Int32(entry.dropFirst(stem.count)), pid != getpid(), kill(pid, 0) != 0 else { continue }
+        let path = parent + "/" + entry
+        if mounts.contains(" " + path + "/") { continue }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
 
 /// A pod made through the CRI (RunPodSandbox), with its containers
 /// (CreateContainer + StartContainer); stopped and removed when the object goes.

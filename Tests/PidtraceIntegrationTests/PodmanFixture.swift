@@ -26,6 +26,7 @@ final class Podman: @unchecked Sendable {
         for tool in ["/usr/bin/podman", "/usr/bin/catatonit", "/bin/busybox"] where access(tool, X_OK) != 0 {
             throw DockerFixtureError("\(tool) is missing: install the test dependencies (make test-deps)")
         }
+        removeStaleFixtureDirectories(prefix: "/tmp/pidtrace-podman-")
         let dir = "/tmp/pidtrace-podman-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let p = Podman(directory: dir)
