@@ -21,9 +21,6 @@ public final class ContainerFollower {
     public init(refs: [String], dockerHost: String?, waitForStart: Bool, proc: ProcReader = ProcReader(),
                 watch: @escaping (UInt32) -> Void, unwatch: @escaping (UInt32) -> Void) throws(ContainerError) {
         var resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
-        // Docker or Podman: said in every record (`runtime`). Unreachable: the cgroup scan.
-        resolver.api.runtime = try? resolver.api.api.version().runtimeName
-        self.resolver = resolver
         var infos: [ContainerInfo] = []
         var awaited: Set<String> = []
         for ref in refs {
@@ -34,6 +31,13 @@ public final class ContainerFollower {
                 awaited.insert(ref) // a container yet to be created, by name
             }
         }
+        // Docker or Podman: said in every record (`runtime`). Asked once the daemon has
+        // answered, so a silent one costs one timeout, not two.
+        if !awaited.isEmpty || infos.contains(where: { $0.source == .dockerAPI }) {
+            resolver.api.runtime = try? resolver.api.api.version().runtimeName
+            for i in infos.indices where infos[i].source == .dockerAPI { infos[i].runtime = resolver.api.runtime }
+        }
+        self.resolver = resolver
         initial = infos
         awaitedNames = awaited
         let awaitedSet = awaited
