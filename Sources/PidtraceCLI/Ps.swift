@@ -121,13 +121,7 @@ enum PsListing {
                 out.beginObject()
                 out.field("container_id", container.id)
                 if let name = container.name { out.field("container_name", name) }
-                if let runtime = container.runtime { out.field("runtime", runtime) }
-                if let pod = container.pod {
-                    out.field("pod", pod.name)
-                    out.field("namespace", pod.namespace)
-                    out.field("pod_uid", pod.uid)
-                    if pod.isSandbox { out.field("pod_sandbox", true) }
-                }
+                NDJSONEncoder.encodeRuntime(container.runtime, pod: container.pod, &out)
                 NDJSONEncoder.encodeProcessEntry(p, &out)
                 out.endObject()
                 out.endLine()

@@ -171,8 +171,13 @@ public struct NDJSONEncoder: Sendable {
         out.field("container_id", c.id)
         out.field("container_name", c.name)
         out.field("container_generation", c.generation)
-        if let runtime = c.runtime { out.field("runtime", runtime) }
-        if let pod = c.pod {
+        Self.encodeRuntime(c.runtime, pod: c.pod, &out)
+    }
+
+    /// The runtime and, for a pod's container, the pod (records and `ps --json` alike).
+    public static func encodeRuntime(_ runtime: String?, pod: PodMeta?, _ out: inout JSONBuffer) {
+        if let runtime { out.field("runtime", runtime) }
+        if let pod {
             out.field("pod", pod.name)
             out.field("namespace", pod.namespace)
             out.field("pod_uid", pod.uid)
