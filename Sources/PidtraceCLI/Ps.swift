@@ -18,6 +18,7 @@ struct Ps: ParsableCommand {
               pidtrace ps --container web --json           NDJSON, one process per line
               pidtrace ps --container 3f2a9c               by unique ID prefix
               pidtrace ps --docker-host unix:///run/podman/podman.sock
+              pidtrace ps --pod web --namespace shop       a Kubernetes pod (containerd, CRI-O)
             """)
 
     @Option(name: .customLong("container"), help: ArgumentHelp(
@@ -34,12 +35,25 @@ struct Ps: ParsableCommand {
     @Flag(help: "Write NDJSON (one process per line) instead of the table.")
     var json = false
 
+    @Option(name: .customLong("pod"), help: ArgumentHelp(
+        "Only this Kubernetes pod's containers (containerd, CRI-O; repeatable).", valueName: "NAME"))
+    var pods: [String] = []
+
+    @Option(help: ArgumentHelp("With --pod or --container POD/NAME: the pod's namespace.", valueName: "NAMESPACE"))
+    var namespace: String?
+
+    @Option(help: ArgumentHelp(
+        "A CRI runtime's state directory (repeatable; default: /run/containerd and /run/containers/storage).",
+        valueName: "DIR"))
+    var runtimeRoot: [String] = []
+
     @Option(help: ArgumentHelp(
         "Docker API socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).", valueName: "unix:///PATH"))
     var dockerHost: String?
 
     mutating func validate() throws {
         if refs.contains(where: { $0.isEmpty }) { throw ValidationError("a container needs a name or an ID") }
+        try PodArguments.validate(pods: pods, containers: refs, namespace: namespace, runtimeRoots: runtimeRoot)
         if let dockerHost {
             do {
                 _ = try DockerEndpoint.socketPath(fromURL: dockerHost, source: "--docker-host")
@@ -52,7 +66,13 @@ struct Ps: ParsableCommand {
     func run() throws {
         let listing: [(ContainerInfo, [ProcessEntry])]
         do {
-            listing = try PsListing.collect(refs: refs, resolver: try ContainerResolver(dockerHost: dockerHost))
+            let selectors = PodArguments.selectors(pods: pods, containers: refs, namespace: namespace)
+            if selectors.isEmpty {
+                listing = try PsListing.collect(refs: refs, resolver: try ContainerResolver(dockerHost: dockerHost))
+            } else {
+                let state = runtimeRoot.isEmpty ? CRIState() : CRIState(roots: runtimeRoot)
+                listing = try PsListing.collect(pods: selectors, state: state)
+            }
         } catch {
             Diagnostics.print("pidtrace: error: \(error)")
             throw ExitCode(error.exitStatus)
@@ -85,6 +105,15 @@ enum PsListing {
         return targets.map { ($0, ProcessSnapshot.processes(of: $0, proc: proc)) }
     }
 
+    /// The containers of these pods that are running, sandboxes first.
+    static func collect(pods: [PodSelector], state: CRIState,
+                        proc: ProcReader = ProcReader()) throws(ContainerError) -> [(ContainerInfo, [ProcessEntry])] {
+        var infos: [ContainerInfo] = []
+        for c in try PodFollower.resolve(pods, state: state) { infos.append(try PodFollower.readableInfo(c, proc: proc)) }
+        return infos.filter(\.running)
+            .map { ($0, PodFollower.processes(of: $0, proc: proc)) }
+    }
+
     static func ndjson(_ listing: [(ContainerInfo, [ProcessEntry])]) -> [UInt8] {
         var out = JSONBuffer()
         for (container, processes) in listing {
@@ -92,6 +121,7 @@ enum PsListing {
                 out.beginObject()
                 out.field("container_id", container.id)
                 if let name = container.name { out.field("container_name", name) }
+                NDJSONEncoder.encodeRuntime(container.runtime, pod: container.pod, &out)
                 NDJSONEncoder.encodeProcessEntry(p, &out)
                 out.endObject()
                 out.endLine()

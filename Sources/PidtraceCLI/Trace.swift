@@ -14,6 +14,8 @@ struct Trace: ParsableCommand {
               pidtrace --pid 4242 --events exec,exit   one PID namespace (and those below it)
               pidtrace --duration 10 --threads         ten seconds, thread events too
               pidtrace --container web -o web.ndjson   a container, across its restarts
+              pidtrace --pod web --namespace shop --json   a Kubernetes pod (containerd, CRI-O)
+              pidtrace --container web/app --wait      one container of pod web, once it runs
 
             SIGINT or SIGTERM (or --duration) stops the trace: the ring buffer is
             drained, a `stop` record written, the output flushed and fsynced. A
@@ -51,11 +53,24 @@ struct Trace: ParsableCommand {
         valueName: "NAME|ID"))
     var containers: [String] = []
 
+    @Option(name: .customLong("pod"), help: ArgumentHelp(
+        "Follow every container of this Kubernetes pod (containerd or CRI-O), restarts included (repeatable).",
+        valueName: "NAME"))
+    var pods: [String] = []
+
+    @Option(help: ArgumentHelp("With --pod or --container POD/NAME: the pod's namespace.", valueName: "NAMESPACE"))
+    var namespace: String?
+
+    @Option(help: ArgumentHelp(
+        "A CRI runtime's state directory (repeatable; default: /run/containerd and /run/containers/storage).",
+        valueName: "DIR"))
+    var runtimeRoot: [String] = []
+
     @Option(help: ArgumentHelp(
         "Docker API socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).", valueName: "unix:///PATH"))
     var dockerHost: String?
 
-    @Flag(help: "With --container: a container that is not running is followed from its next start.")
+    @Flag(help: "With --container or --pod: one that is not running is followed from its next start.")
     var wait = false
 
     @Option(help: ArgumentHelp(
@@ -123,7 +138,8 @@ struct Trace: ParsableCommand {
         if quiet && output == nil && !json { throw ValidationError("--quiet without --output or --json records nothing") }
         if !(0...60_000).contains(pauseConsumerMs) { throw ValidationError("--pause-consumer-ms out of range") }
         if containers.contains(where: { $0.isEmpty }) { throw ValidationError("--container needs a name or an ID") }
-        if wait && containers.isEmpty { throw ValidationError("--wait goes with --container") }
+        try PodArguments.validate(pods: pods, containers: containers, namespace: namespace, runtimeRoots: runtimeRoot)
+        if wait && containers.isEmpty && pods.isEmpty { throw ValidationError("--wait goes with --container or --pod") }
         if let dockerHost {
             do {
                 _ = try DockerEndpoint.socketPath(fromURL: dockerHost, source: "--docker-host")
@@ -161,7 +177,10 @@ struct Trace: ParsableCommand {
         o.outputOwner = FileOwner.sudoInvoker(environment: DockerEndpoint.processEnvironment())
         o.verbose = verbose
         o.pauseConsumerMs = pauseConsumerMs
-        o.containers = containers
+        let selectors = PodArguments.selectors(pods: pods, containers: containers, namespace: namespace)
+        o.containers = selectors.isEmpty ? containers : []
+        o.pods = selectors
+        if !runtimeRoot.isEmpty { o.runtimeRoots = runtimeRoot }
         o.dockerHost = dockerHost
         o.waitForContainers = wait
         return o

@@ -20,7 +20,7 @@ public final class ContainerFollower {
     /// Resolves every reference now, so that a typo fails before anything is attached.
     public init(refs: [String], dockerHost: String?, waitForStart: Bool, proc: ProcReader = ProcReader(),
                 watch: @escaping (UInt32) -> Void, unwatch: @escaping (UInt32) -> Void) throws(ContainerError) {
-        resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
+        var resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
         var infos: [ContainerInfo] = []
         var awaited: Set<String> = []
         for ref in refs {
@@ -31,10 +31,18 @@ public final class ContainerFollower {
                 awaited.insert(ref) // a container yet to be created, by name
             }
         }
+        // Docker or Podman: said in every record (`runtime`). Asked once the daemon has
+        // answered, so a silent one costs one timeout, not two.
+        if !awaited.isEmpty || infos.contains(where: { $0.source == .dockerAPI }) {
+            resolver.api.runtime = try? resolver.api.api.version().runtimeName
+            for i in infos.indices where infos[i].source == .dockerAPI { infos[i].runtime = resolver.api.runtime }
+        }
+        self.resolver = resolver
         initial = infos
         awaitedNames = awaited
         let awaitedSet = awaited
         tracker = ContainerTracker(proc: proc, watch: watch, unwatch: unwatch)
+        tracker.defaultRuntime = resolver.api.runtime
         if !awaitedSet.isEmpty {
             let inbox = self.inbox
             tracker.takeCreated = { inbox.take(\.created) }

@@ -4,11 +4,17 @@ public struct ContainerAttribution: Sendable, Equatable {
     public var name: String
     /// 1, 2, 3, ... within this trace: each start of the container's PID 1.
     public var generation: Int
+    /// The pod of a CRI runtime's container.
+    public var pod: PodMeta?
+    /// `docker`, `podman`, `containerd`, `cri-o`, when known.
+    public var runtime: String?
 
-    public init(id: String, name: String, generation: Int) {
+    public init(id: String, name: String, generation: Int, pod: PodMeta? = nil, runtime: String? = nil) {
         self.id = id
         self.name = name
         self.generation = generation
+        self.pod = pod
+        self.runtime = runtime
     }
 }
 
@@ -26,6 +32,8 @@ public final class ContainerTracker {
         var attribution: ContainerAttribution
         var initHostPID: UInt32
         var ended = false
+        /// A pod's sandbox: other containers of the pod may share its namespace.
+        var podSandbox = false
     }
 
     /// Followed containers by full ID → name and generations so far.
@@ -52,6 +60,17 @@ public final class ContainerTracker {
     public var takeCreated: (() -> [(id: String, name: String)])?
     private let watch: (UInt32) -> Void
     private let unwatch: (UInt32) -> Void
+    /// The runtime of containers not described one by one (Docker or Podman).
+    public var defaultRuntime: String?
+    /// Pod and runtime of followed containers, by ID (for their records).
+    private var identities: [String: (pod: PodMeta?, runtime: String?)] = [:]
+    /// Generations per pod container by `namespace/pod/container`: the kubelet
+    /// re-creates a container under a new ID, and that is its next generation.
+    private var podGenerations: [String: Int] = [:]
+    /// Containers sharing their pod's PID namespace (not its init): their init's host
+    /// PID → the generation, and the live one per container ID.
+    private var joinedInits: [UInt32: ContainerAttribution] = [:]
+    private var joinedLive: [String: UInt32] = [:]
 
     public init(proc: ProcReader = ProcReader(), watch: @escaping (UInt32) -> Void,
                 unwatch: @escaping (UInt32) -> Void) {
@@ -72,8 +91,12 @@ public final class ContainerTracker {
     public func follow(_ info: ContainerInfo, tsNs: UInt64, processes: [ProcessEntry]? = nil,
                        emit: (TraceRecord) -> Void) {
         if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
+        describe(id: info.id, pod: info.pod, runtime: info.runtime)
         guard info.running, info.hostPID > 0, let inode = info.pidnsInode,
               namespaces[inode].map({ $0.ended || $0.attribution.id != info.id }) ?? true else { return }
+        // This very run, already seen to end: the runtime's answer is older than its
+        // exit (and /proc may show a PID 1 in the middle of exiting as running).
+        if let seen = namespaces[inode], seen.attribution.id == info.id, seen.initHostPID == UInt32(info.hostPID) { return }
         // The runtime's answer may be stale (a crash loop between inspect and attach):
         // a PID 1 that is gone now would read as "still running" forever, since its
         // exit happened before the tracer was attached.
@@ -82,10 +105,32 @@ public final class ContainerTracker {
                 "container": "\(followed[info.id]?.name ?? info.shortID)", "host_pid": "\(info.hostPID)"])
             return
         }
+        // Not always 1: Podman's `pod --share pid` runs catatonit as PID 1.
         let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID),
-                                           tsNs: tsNs, startedAt: info.startedAt, emit: emit)
+                                           tsNs: tsNs, startedAt: info.startedAt,
+                                           initNSPID: proc.nsPIDs(pid: info.hostPID)?.last ?? 1, emit: emit)
         let entries = processes ?? ProcessSnapshot.processes(inPIDNamespaceOf: info.hostPID, proc: proc)
         snapshot(entries, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
+    }
+
+    /// Follows a container that shares its pod's PID namespace (followed already, as
+    /// the sandbox's): its init is not the namespace's PID 1, so its generation is
+    /// kept by the init's host PID rather than by the namespace.
+    public func followJoined(_ info: ContainerInfo, tsNs: UInt64, processes: [ProcessEntry],
+                             emit: (TraceRecord) -> Void) {
+        if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
+        describe(id: info.id, pod: info.pod, runtime: info.runtime)
+        guard info.running, info.hostPID > 0, let inode = info.pidnsInode, joinedLive[info.id] == nil,
+              isAlive(hostPID: info.hostPID, inNamespace: inode) else { return }
+        let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID), tsNs: tsNs,
+                                          startedAt: info.startedAt, joined: true,
+                                          initNSPID: proc.nsPIDs(pid: info.hostPID)?.last ?? 0, emit: emit)
+        snapshot(processes, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
+    }
+
+    /// Pod and runtime of a container, for the records of its processes.
+    public func describe(id: String, pod: PodMeta?, runtime: String?) {
+        if pod != nil || runtime != nil { identities[id] = (pod, runtime) }
     }
 
     /// A live (not zombie) process that is still the init of this namespace.
@@ -127,7 +172,7 @@ public final class ContainerTracker {
 
     /// The runtime answered about a container: follow it by `name`, or not (nil).
     /// Returns the namespaces whose held events may now be replayed.
-    public func settle(id: String, name: String?) -> [UInt32] {
+    public func settle(id: String, name: String?, pod: PodMeta? = nil, runtime: String? = nil) -> [UInt32] {
         // A short-lived container may be gone before the runtime is asked ("no such
         // container"), while its `create` event, late, has named it by now.
         if name == nil && followed[id] == nil {
@@ -135,6 +180,7 @@ public final class ContainerTracker {
         }
         if let name {
             if followed[id] == nil { followed[id] = (name, 0) }
+            describe(id: id, pod: pod, runtime: runtime)
         } else if followed[id] != nil {
             // Followed meanwhile (its `create` event): its events are replayed as its own.
         } else {
@@ -162,7 +208,15 @@ public final class ContainerTracker {
         } else if let until = foreign[inode], event.tsNs <= until {
             return .drop
         } else if let generation = namespaces[inode] {
-            attribution = generation.attribution
+            if generation.podSandbox && !generation.ended {
+                switch podMember(event, sandbox: generation.attribution, emit: emit) {
+                case let .keep(member): attribution = member
+                case .hold: return .hold
+                case .drop: return .drop
+                }
+            } else {
+                attribution = generation.attribution
+            }
         } else {
             attribution = processes[event.hostPID] ?? processes[event.hostPPID]
         }
@@ -176,11 +230,41 @@ public final class ContainerTracker {
         return .keep(attribution)
     }
 
+    /// A process in a pod's shared PID namespace belongs to the container whose
+    /// cgroup it is in: a process entering the namespace from outside (runc's init of
+    /// a container joining the pod's namespace) starts that container's generation.
+    private func podMember(_ event: ProcessEvent, sandbox: ContainerAttribution, emit: (TraceRecord) -> Void) -> Decision {
+        if let known = processes[event.hostPID] { return .keep(known) }
+        if event.kind == .fork, let parent = processes[event.hostPPID] { return .keep(parent) }
+        guard event.kind == .fork, !event.isThread,
+              let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup"),
+              let id = CgroupResolver.containerID(inCgroupFile: text), id != sandbox.id else { return .keep(sandbox) }
+        if followed[id] != nil {
+            // An exec into a running container joins its live generation.
+            if let live = joinedLive[id], let attribution = joinedInits[live] { return .keep(attribution) }
+            return .keep(startGeneration(id: id, inode: event.pidns, initHostPID: event.hostPID, tsNs: event.tsNs,
+                                         startedAt: nil, joined: true, initNSPID: event.nsPID, emit: emit))
+        }
+        if !rejected.contains(id), let askName {
+            if !pending.values.contains(id) { askName(id) }
+            pending[event.pidns] = id
+            return .hold
+        }
+        return .keep(sandbox)
+    }
+
     /// After the event's own record: a process leaves the table at its exit, and the
     /// exit of a generation's PID 1 ends the generation (`container_exit`).
     public func finish(_ event: ProcessEvent, emit: (TraceRecord) -> Void) {
         guard event.kind == .exit, !event.isThread else { return }
         processes.removeValue(forKey: event.hostPID)
+        if let joined = joinedInits.removeValue(forKey: event.hostPID) {
+            if joinedLive[joined.id] == event.hostPID { joinedLive[joined.id] = nil }
+            emit(.containerExit(ContainerLifecycle(
+                tsNs: event.tsNs, container: joined, initHostPID: event.hostPID, pidns: event.pidns, exit: event.exit,
+                initNSPID: event.nsPID)))
+            return
+        }
         guard var generation = namespaces[event.pidns], !generation.ended,
               generation.initHostPID == event.hostPID else { return }
         generation.ended = true
@@ -257,13 +341,28 @@ public final class ContainerTracker {
     }
 
     private func startGeneration(id: String, inode: UInt32, initHostPID: UInt32, tsNs: UInt64,
-                                 startedAt: String?, emit: (TraceRecord) -> Void) -> ContainerAttribution {
+                                 startedAt: String?, joined: Bool = false, initNSPID: UInt32 = 1,
+                                 emit: (TraceRecord) -> Void) -> ContainerAttribution {
         var entry = followed[id] ?? (String(id.prefix(12)), 0)
         entry.generations += 1
         followed[id] = entry
-        let attribution = ContainerAttribution(id: id, name: entry.name, generation: entry.generations)
-        namespaces[inode] = Generation(attribution: attribution, initHostPID: initHostPID)
-        foreign[inode] = nil
+        let identity = identities[id]
+        var generation = entry.generations
+        if let pod = identity?.pod {
+            let key = "\(pod.namespace)/\(pod.name)/\(entry.name)"
+            generation = (podGenerations[key] ?? 0) + 1
+            podGenerations[key] = generation
+        }
+        let attribution = ContainerAttribution(id: id, name: entry.name, generation: generation,
+                                               pod: identity?.pod, runtime: identity?.runtime ?? defaultRuntime)
+        if joined {
+            joinedInits[initHostPID] = attribution
+            joinedLive[id] = initHostPID
+        } else {
+            namespaces[inode] = Generation(attribution: attribution, initHostPID: initHostPID,
+                                           podSandbox: identity?.pod?.isSandbox == true)
+            foreign[inode] = nil
+        }
         watch(inode)
         Log.logger.info("following a new generation", metadata: [
             "container": "\(entry.name)", "generation": "\(entry.generations)", "pidns": "\(inode)",
@@ -271,7 +370,7 @@ public final class ContainerTracker {
         ])
         emit(.containerStart(ContainerLifecycle(
             tsNs: tsNs, container: attribution, initHostPID: initHostPID, pidns: inode,
-            startedAt: startedAt)))
+            startedAt: startedAt, initNSPID: initNSPID)))
         return attribution
     }
 }

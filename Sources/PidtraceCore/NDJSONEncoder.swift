@@ -171,12 +171,24 @@ public struct NDJSONEncoder: Sendable {
         out.field("container_id", c.id)
         out.field("container_name", c.name)
         out.field("container_generation", c.generation)
+        Self.encodeRuntime(c.runtime, pod: c.pod, &out)
+    }
+
+    /// The runtime and, for a pod's container, the pod (records and `ps --json` alike).
+    public static func encodeRuntime(_ runtime: String?, pod: PodMeta?, _ out: inout JSONBuffer) {
+        if let runtime { out.field("runtime", runtime) }
+        if let pod {
+            out.field("pod", pod.name)
+            out.field("namespace", pod.namespace)
+            out.field("pod_uid", pod.uid)
+            if pod.isSandbox { out.field("pod_sandbox", true) }
+        }
     }
 
     private func encodeLifecycle(_ c: ContainerLifecycle, _ out: inout JSONBuffer) {
         encodeContainer(c.container, &out)
         out.field("host_pid", c.initHostPID)
-        out.field("ns_pid", 1)
+        out.field("ns_pid", c.initNSPID)
         out.field("pidns", c.pidns)
     }
 

@@ -89,10 +89,14 @@ public struct ContainerLifecycle: Sendable {
     public var exit: ExitStatus?
     /// container_start of a container already running: when the runtime started it.
     public var startedAt: String?
+    /// The init's PID in the namespace: 1, except for a container sharing its pod's
+    /// namespace (the sandbox is PID 1 there).
+    public var initNSPID: UInt32
 
     public init(tsNs: UInt64, container: ContainerAttribution, initHostPID: UInt32, pidns: UInt32,
-                exit: ExitStatus? = nil, startedAt: String? = nil) {
+                exit: ExitStatus? = nil, startedAt: String? = nil, initNSPID: UInt32 = 1) {
         self.tsNs = tsNs
+        self.initNSPID = initNSPID
         self.container = container
         self.initHostPID = initHostPID
         self.pidns = pidns

@@ -18,6 +18,10 @@ public struct TraceOptions: Sendable {
     /// `--container` references (names, IDs, ID prefixes).
     public var containers: [String] = []
     public var dockerHost: String?
+    /// `--pod` and `--container POD/NAME`: pods of a CRI runtime (containerd, CRI-O).
+    public var pods: [PodSelector] = []
+    /// The CRI runtimes' state directories (`--runtime-root`).
+    public var runtimeRoots: [String] = CRIState.defaultRoots
     /// Follow containers that are not running yet from their next start.
     public var waitForContainers = false
     /// An exited process not reaped for this long gets a `zombie` record.
@@ -42,7 +46,7 @@ public final class TraceSession {
     private let tracer: BPFTracer
     private var reader: RingBufferReader!
     private let correlator: Correlator
-    private let follower: ContainerFollower?
+    private let follower: RuntimeFollower?
     private let sinks: [RecordSink]
     private let summarySink: SummarySink?
     private var written: UInt64 = 0
@@ -59,26 +63,30 @@ public final class TraceSession {
         try Self.checkHost(proc: proc)
         // Containers first: an unknown name must fail before any file is created.
         let tracerBox = box
-        if options.containers.isEmpty {
-            follower = nil
-        } else {
+        let watch: (UInt32) -> Void = { inode in
             do {
+                try tracerBox.tracer?.watch(pidNamespace: inode)
+            } catch {
+                // The container's events would be dropped in the kernel: say so in the file too.
+                Log.logger.error("\(error): this container generation's events are not recorded")
+                tracerBox.notices.append(Notice(kind: .filterFull, message:
+                    "\(error): the events of PID namespace \(inode) are not recorded"))
+            }
+        }
+        let unwatch: (UInt32) -> Void = { tracerBox.tracer?.unwatch(pidNamespace: $0) }
+        do {
+            if !options.pods.isEmpty {
+                follower = try PodFollower(selectors: options.pods, state: CRIState(roots: options.runtimeRoots),
+                                           waitForStart: options.waitForContainers, proc: proc,
+                                           watch: watch, unwatch: unwatch)
+            } else if !options.containers.isEmpty {
                 follower = try ContainerFollower(
                     refs: options.containers, dockerHost: options.dockerHost,
-                    waitForStart: options.waitForContainers, proc: proc,
-                    watch: { inode in
-                        do {
-                            try tracerBox.tracer?.watch(pidNamespace: inode)
-                        } catch {
-                            // The container's events would be dropped in the kernel: say so in the file too.
-                            Log.logger.error("\(error): this container generation's events are not recorded")
-                            tracerBox.notices.append(Notice(kind: .filterFull, message:
-                                "\(error): the events of PID namespace \(inode) are not recorded"))
-                        }
-                    },
-                    unwatch: { tracerBox.tracer?.unwatch(pidNamespace: $0) })
-            } catch { throw .container(error) }
-        }
+                    waitForStart: options.waitForContainers, proc: proc, watch: watch, unwatch: unwatch)
+            } else {
+                follower = nil
+            }
+        } catch { throw .container(error) }
         var sinks: [RecordSink] = []
         if let path = options.outputPath {
             do {
@@ -280,7 +288,7 @@ public final class TraceSession {
             bootID: bootID, tracerPID: getpid(),
             filters: TraceFilters(pidNamespaces: t.pidNamespaces,
                                   kinds: EventKind.allCases.filter { t.kinds.contains($0) },
-                                  threads: t.threads, containers: options.containers),
+                                  threads: t.threads, containers: options.containers + options.pods.map(\.ref)),
             unavailable: tracer.unavailable)
     }
 }

@@ -101,7 +101,10 @@ struct RecordDocTests {
 
     /// One record of every kind, with every optional field set (both ways of ending for exits).
     static func samples() -> [TraceRecord] {
-        let web = ContainerAttribution(id: String(repeating: "ab", count: 32), name: "web", generation: 2)
+        let web = ContainerAttribution(id: String(repeating: "ab", count: 32), name: "web", generation: 2,
+                                       pod: PodMeta(name: "web-0", namespace: "shop", uid: "6a1f0c1e-8d0b-4a57-9d3e-2f4c1b0e9a77",
+                                                    isSandbox: true),
+                                       runtime: "containerd")
         let sidecar = ContainerAttribution(id: String(repeating: "cd", count: 32), name: "sidecar", generation: 1)
         let peer = Peer(hostPID: 4300, hostTID: 4301, nsPID: 7, pidns: 4_026_532_999, comm: Comm("kill".utf8))
         let threadInit = PT_FLAG_THREAD.rawValue | PT_FLAG_NEW_PIDNS.rawValue

@@ -27,6 +27,7 @@ struct ContainerTraceTests {
         #expect(exec["container_name"] as? String == web.name)
         #expect(exec["container_id"] as? String == web.id)
         #expect(exec.int("container_generation") == 1)
+        #expect(exec["runtime"] as? String == "docker")
 
         let initPID = try web.hostPID()
         let start = try #require(records.first { $0.event == "container_start" })

@@ -10,6 +10,10 @@
 /// | 77 EX_NOPERM      | permission denied on the API socket |
 /// | 76 EX_PROTOCOL    | the API answered with an error or with something unreadable |
 /// | 78 EX_CONFIG      | DOCKER_HOST / --docker-host is not a unix socket |
+///
+/// Pods (CRI runtimes): 68 no such pod (the message lists the pods), 65 a pod name in
+/// several namespaces, 69 no runtime state found, 77 a container's namespace unreadable
+/// (no CAP_SYS_PTRACE).
 public enum ContainerError: Error, Equatable, CustomStringConvertible {
     case unknownContainer(String, running: [String])
     case ambiguousPrefix(String, matches: [String])
@@ -20,6 +24,14 @@ public enum ContainerError: Error, Equatable, CustomStringConvertible {
     case apiStatus(Int, message: String, socket: String)
     case malformedReply(what: String, detail: String)
     case unsupportedDockerHost(String, source: String)
+    /// No pod (or pod container) of that name; the pods the CRI runtimes have.
+    case unknownPod(String, pods: [String])
+    /// A pod name found in several namespaces, without --namespace.
+    case ambiguousPod(String, namespaces: [String])
+    /// No CRI runtime state in any of these directories.
+    case noCRIRuntime(roots: [String])
+    /// A container's init is alive but its /proc/PID/ns/pid cannot be read.
+    case namespaceUnreadable(pid: Int32)
 
     public var description: String {
         switch self {
@@ -43,6 +55,16 @@ public enum ContainerError: Error, Equatable, CustomStringConvertible {
             "unreadable Docker API reply for \(what): \(detail)"
         case let .unsupportedDockerHost(url, source):
             "\(source) is '\(url)': pidtrace talks to Docker only through a unix socket (unix:///path)"
+        case let .unknownPod(ref, pods):
+            pods.isEmpty
+                ? "no pod '\(ref)' (the container runtime has no pods)"
+                : "no pod '\(ref)'; pods: \(pods.joined(separator: ", "))"
+        case let .ambiguousPod(ref, namespaces):
+            "pod '\(ref)' is in several namespaces (\(namespaces.joined(separator: ", "))): give --namespace"
+        case let .namespaceUnreadable(pid):
+            "cannot read /proc/\(pid)/ns/pid (a container's init): pidtrace needs CAP_SYS_PTRACE to see other processes' namespaces"
+        case let .noCRIRuntime(roots):
+            "no containerd or CRI-O state under \(roots.joined(separator: ", ")): give the runtime's state directory with --runtime-root"
         }
     }
 
@@ -56,6 +78,10 @@ public enum ContainerError: Error, Equatable, CustomStringConvertible {
         case .api: 69                              // EX_UNAVAILABLE
         case .apiStatus, .malformedReply: 76       // EX_PROTOCOL
         case .unsupportedDockerHost: 78            // EX_CONFIG
+        case .unknownPod: 68                       // EX_NOHOST
+        case .ambiguousPod: 65                     // EX_DATAERR
+        case .noCRIRuntime: 69                     // EX_UNAVAILABLE
+        case .namespaceUnreadable: 77              // EX_NOPERM
         }
     }
 

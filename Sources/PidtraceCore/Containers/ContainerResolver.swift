@@ -1,7 +1,7 @@
 /// A container as pidtrace follows it: the runtime's identity plus the host view
 /// of its PID 1 and PID namespace.
 public struct ContainerInfo: Sendable, Equatable {
-    public enum Source: Sendable, Equatable { case dockerAPI, cgroupScan }
+    public enum Source: Sendable, Equatable { case dockerAPI, cgroupScan, criState }
 
     /// Full 64-hex ID.
     public var id: String
@@ -17,9 +17,14 @@ public struct ContainerInfo: Sendable, Equatable {
     public var restartCount: Int?
     public var image: String?
     public var source: Source
+    /// The pod, for a container of a CRI runtime (containerd, CRI-O).
+    public var pod: PodMeta?
+    /// `docker`, `podman`, `containerd`, `cri-o`; nil when unknown (the cgroup scan).
+    public var runtime: String?
 
     public init(id: String, name: String?, hostPID: Int32, startedAt: String?, running: Bool,
-                pidnsInode: UInt32?, restartCount: Int? = nil, image: String? = nil, source: Source) {
+                pidnsInode: UInt32?, restartCount: Int? = nil, image: String? = nil, source: Source,
+                pod: PodMeta? = nil, runtime: String? = nil) {
         self.id = id
         self.name = name
         self.hostPID = hostPID
@@ -29,11 +34,16 @@ public struct ContainerInfo: Sendable, Equatable {
         self.restartCount = restartCount
         self.image = image
         self.source = source
+        self.pod = pod
+        self.runtime = runtime
     }
 
     public var shortID: String { String(id.prefix(12)) }
-    /// The name, else the short ID.
-    public var displayName: String { name ?? shortID }
+    /// The name, else the short ID; `namespace/pod/name` for a pod's container.
+    public var displayName: String {
+        if let pod { return "\(pod.qualifiedName)/\(name ?? shortID)" }
+        return name ?? shortID
+    }
 }
 
 /// Resolves `NAME|ID|ID-prefix` through the Docker Engine API, and falls back to
@@ -84,6 +94,8 @@ public struct ContainerResolver: Sendable {
 public struct DockerAPIResolver: Sendable {
     public var api: DockerAPI
     public var proc: ProcReader
+    /// `docker` or `podman` (from `GET /version`), for the records; nil when not asked.
+    public var runtime: String?
 
     public init(api: DockerAPI, proc: ProcReader = ProcReader()) {
         self.api = api
@@ -123,7 +135,7 @@ public struct DockerAPIResolver: Sendable {
             id: detail.id, name: DockerAPI.bareName(detail.name),
             hostPID: running ? detail.state.pid : 0, startedAt: detail.state.startedAt, running: running,
             pidnsInode: running ? proc.namespaceInode(pid: detail.state.pid) : nil,
-            restartCount: detail.restartCount, image: detail.config?.image, source: .dockerAPI)
+            restartCount: detail.restartCount, image: detail.config?.image, source: .dockerAPI, runtime: runtime)
     }
 
     /// Picks the container `ref` means: full ID, name (with or without '/'), or a

@@ -41,10 +41,22 @@ public struct DockerVersion: Decodable, Sendable, Equatable {
     public var minAPIVersion: String?
     public var os: String?
     public var kernelVersion: String?
+    /// The daemon's parts: Docker says `Engine`, Podman `Podman Engine`.
+    public var components: [Component]?
+
+    public struct Component: Decodable, Sendable, Equatable {
+        public var name: String
+        enum CodingKeys: String, CodingKey { case name = "Name" }
+    }
 
     enum CodingKeys: String, CodingKey {
         case version = "Version", apiVersion = "ApiVersion", minAPIVersion = "MinAPIVersion"
-        case os = "Os", kernelVersion = "KernelVersion"
+        case os = "Os", kernelVersion = "KernelVersion", components = "Components"
+    }
+
+    /// `podman` when Podman serves the API, else `docker` (the `runtime` of records).
+    public var runtimeName: String {
+        components?.contains { $0.name.lowercased().contains("podman") } == true ? "podman" : "docker"
     }
 }
 

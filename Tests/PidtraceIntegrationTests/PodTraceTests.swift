@@ -1,0 +1,196 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `pidtrace --pod` against a real containerd with its CRI plugin, pods made the way
+/// the kubelet makes them: PIDs against /proc, shared and private PID namespaces, a
+/// container re-created by the kubelet, --wait, an unknown pod.
+@Suite(.serialized, .requires(.root))
+struct PodTraceTests {
+    /// A shell as PID 1 that keeps making children (an exec a second).
+    static let busy = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+
+    func trace(_ pod: CRIPod, _ extra: [String] = []) throws -> TracerRun {
+        try TracerRun(["--pod", pod.name, "--namespace", pod.namespace, "--runtime-root", pod.runtime.state] + extra)
+    }
+
+    @Test func podOfTwoContainersHasTwoPID1s() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let pod = try CRIPod(runtime)
+        let app = try pod.run("app", Self.busy)
+        let side = try pod.run("side", Self.busy)
+        let tracer = try trace(pod)
+        let records = try tracer.waitFor("an exec in each container", timeout: 15) { records in
+            ["app", "side"].allSatisfy { name in
+                records.contains { $0.event == "exec" && $0["container_name"] as? String == name }
+            }
+        }
+        let starts = records.filter { $0.event == "container_start" }
+        #expect(Set(starts.compactMap { $0["container_name"] as? String }) == ["POD", "app", "side"])
+        for (name, id) in [("app", app), ("side", side)] {
+            let start = try #require(starts.first { $0["container_name"] as? String == name })
+            let initPID = try pod.initPID(id)
+            #expect(start["container_id"] as? String == id)
+            #expect(start.int("host_pid") == initPID)
+            // Its own PID namespace: its init is PID 1 there, right against NSpid:.
+            #expect(Kernel.nsPIDs(initPID)?.last == 1)
+            let snapshot = try #require(records.first { $0.event == "snapshot" && $0.int("host_pid") == initPID })
+            #expect(snapshot.ints("ns_pids") == Kernel.nsPIDs(initPID))
+            #expect(snapshot.int("ns_pid") == 1 && snapshot["container_name"] as? String == name)
+            let exec = try #require(records.first { $0.event == "exec" && $0["container_name"] as? String == name })
+            #expect(exec.int("ns_ppid") == 1 && (exec.int("ns_pid") ?? 0) > 1)
+            #expect(exec.int("pidns") == Kernel.pidNamespace(initPID))
+        }
+        #expect(Kernel.pidNamespace(try pod.initPID(app)) != Kernel.pidNamespace(try pod.initPID(side)))
+        // The sandbox is the pod's infrastructure, not an app container.
+        let sandbox = try #require(starts.first { $0["container_name"] as? String == "POD" })
+        #expect(sandbox["pod_sandbox"] as? Bool == true && sandbox["container_id"] as? String == pod.sandboxID)
+        #expect(starts.filter { $0["container_name"] as? String != "POD" }.allSatisfy { $0["pod_sandbox"] == nil })
+        for record in records where record["container_id"] != nil {
+            #expect(record["pod"] as? String == pod.name)
+            #expect(record["namespace"] as? String == pod.namespace)
+            #expect(record["pod_uid"] as? String == pod.uid)
+            #expect(record["runtime"] as? String == "containerd")
+        }
+        try tracer.stop()
+    }
+
+    @Test func sharedPIDNamespaceHasTheSandboxAsPID1ReapingOrphans() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let pod = try CRIPod(runtime, sharedPID: true)
+        let tracer = try trace(pod)
+        let marker = uniqueSleep()
+        // The subshell exits at once: its `sleep` is an orphan, reparented to PID 1 of
+        // the pod's namespace — the sandbox — which reaps it.
+        let app = try pod.run("app", ["sh", "-c", "(sleep 0.5 &); exec sleep \(marker)"])
+        let records = try tracer.waitFor("the orphan reaped", timeout: 15) { records in
+            records.contains { $0.event == "reap" && $0["reparented_to_ns_init"] as? Bool == true }
+        }
+        let sandboxPID = try pod.initPID(pod.sandboxID), appPID = try pod.initPID(app)
+        #expect(Kernel.nsPIDs(sandboxPID)?.last == 1)
+        #expect(Kernel.pidNamespace(appPID) == Kernel.pidNamespace(sandboxPID))
+        let appStart = try #require(records.first { $0.event == "container_start" && $0["container_name"] as? String == "app" })
+        #expect(appStart.int("host_pid") == appPID && appStart["container_id"] as? String == app)
+        #expect(appStart.int("ns_pid") == Kernel.nsPIDs(appPID)?.last && (appStart.int("ns_pid") ?? 1) > 1)
+        // The app's entrypoint is not PID 1 of the shared namespace.
+        let exec = try #require(records.first { $0.event == "exec" && $0.strings("argv") == ["sleep", marker] })
+        #expect(exec["container_name"] as? String == "app" && exec.int("host_pid") == appPID)
+        #expect((exec.int("ns_pid") ?? 1) > 1 && exec.ints("ns_pids") == Kernel.nsPIDs(appPID))
+        let reap = try #require(records.first { $0.event == "reap" && $0["reparented_to_ns_init"] as? Bool == true })
+        let reaper = try #require(reap["reaper"] as? [String: Any])
+        #expect((reaper["host_pid"] as? NSNumber)?.intValue == sandboxPID)
+        #expect((reaper["ns_pid"] as? NSNumber)?.intValue == 1)
+        #expect(reap["container_name"] as? String == "app")
+        try tracer.stop()
+    }
+
+    @Test func containerReCreatedByTheKubeletIsTheNextGeneration() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let pod = try CRIPod(runtime)
+        let first = try pod.run("app", attempt: 0, Self.busy)
+        let tracer = try trace(pod, ["--events", "exec,exit"])
+        try tracer.waitFor("generation 1") { $0.contains { $0.event == "container_start" && $0["container_id"] as? String == first } }
+        // The kubelet's restart: the container dies, a new one (new ID, attempt + 1) is made.
+        try runtime.cri(["stop", first])
+        try runtime.cri(["rm", first])
+        let marker = uniqueSleep()
+        let second = try pod.run("app", attempt: 1, ["sh", "-c", "exec sleep \(marker)"])
+        let records = try tracer.waitFor("the new container's entrypoint", timeout: 15) { records in
+            records.contains { $0.event == "exec" && $0.strings("argv") == ["sleep", marker] }
+        }
+        let starts = records.filter { $0.event == "container_start" && $0["container_name"] as? String == "app" }
+        #expect(starts.compactMap { $0.int("container_generation") } == [1, 2])
+        #expect(starts.compactMap { $0["container_id"] as? String } == [first, second])
+        #expect(starts.last?.int("host_pid") == (try pod.initPID(second)))
+        let exits = records.filter { $0.event == "container_exit" && $0["container_name"] as? String == "app" }
+        #expect(exits.compactMap { $0.int("container_generation") } == [1])
+        let exec = try #require(records.first { $0.event == "exec" && $0.strings("argv") == ["sleep", marker] })
+        #expect(exec.int("container_generation") == 2 && exec.int("ns_pid") == 1)
+        #expect(exec["pod"] as? String == pod.name)
+        try tracer.stop()
+    }
+
+    @Test func waitsForAPodNotCreatedYet() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let name = "later-\(UUID().uuidString.prefix(8).lowercased())"
+        let tracer = try TracerRun(["--pod", name, "--namespace", "shop", "--wait", "--runtime-root", runtime.state])
+        let pod = try CRIPod(runtime, name: name)
+        let marker = uniqueSleep()
+        let app = try pod.run("app", ["sh", "-c", "exec sleep \(marker)"])
+        let records = try tracer.waitFor("the pod's entrypoint", timeout: 15) { records in
+            records.contains { $0.event == "exec" && $0.strings("argv") == ["sleep", marker] }
+        }
+        let exec = try #require(records.first { $0.event == "exec" && $0.strings("argv") == ["sleep", marker] })
+        #expect(exec["container_id"] as? String == app && exec["container_name"] as? String == "app")
+        #expect(exec.int("host_pid") == (try pod.initPID(app)) && exec.int("ns_pid") == 1)
+        #expect(exec["pod"] as? String == name && exec["namespace"] as? String == "shop")
+        #expect(records.contains { $0.event == "container_start" && $0["container_id"] as? String == pod.sandboxID })
+        try tracer.stop()
+    }
+
+    @Test func unknownPodIsAOneLineErrorListingThePods() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let pod = try CRIPod(runtime)
+        try pod.run("app", Self.busy)
+        let r = try DockerFixture.pidtrace(["--pod", "no-such-pod", "--runtime-root", runtime.state, "--json"])
+        #expect(r.status == 68)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(r.stderr.contains("no pod 'no-such-pod'") && r.stderr.contains("shop/\(pod.name) (app)"))
+        #expect(r.stdout.isEmpty)
+        // An unknown container of a known pod, likewise.
+        let c = try DockerFixture.pidtrace(["--container", "\(pod.name)/nope", "--runtime-root", runtime.state, "--json"])
+        #expect(c.status == 68 && c.stderr.contains("shop/\(pod.name) (app)"))
+    }
+
+    @Test func psListsAPodsProcesses() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let pod = try CRIPod(runtime)
+        let app = try pod.run("app", Self.busy)
+        let r = try DockerFixture.pidtrace(["ps", "--pod", pod.name, "--runtime-root", runtime.state, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let records = try DockerFixture.records(r.stdout)
+        let initPID = try pod.initPID(app)
+        let appInit = try #require(records.first { $0.int("host_pid") == initPID })
+        #expect(appInit["container_name"] as? String == "app" && appInit.int("ns_pid") == 1)
+        #expect(appInit["pod"] as? String == pod.name && appInit["runtime"] as? String == "containerd")
+        #expect(records.contains { $0["container_id"] as? String == pod.sandboxID && $0["pod_sandbox"] as? Bool == true })
+        let table = try DockerFixture.pidtrace(["ps", "--pod", pod.name, "--runtime-root", runtime.state])
+        #expect(table.stdout.contains("shop/\(pod.name)/app"))
+    }
+}
+
+/// The DaemonSet's capability set (deploy/daemonset.yaml) against a real pod: enough,
+/// and each capability in it needed.
+@Suite(.serialized, .requires(.root))
+struct DaemonSetCapabilityTests {
+    static let capabilities = ["bpf", "perfmon", "sys_ptrace"]
+
+    static func launcher(_ caps: [String]) -> [String] {
+        ["/usr/bin/setpriv", "--bounding-set=-all," + caps.map { "+" + $0 }.joined(separator: ","), "--inh-caps=-all", "--"]
+    }
+
+    @Test func theDaemonSetsCapabilitiesAreEnoughAndEachIsNeeded() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let pod = try CRIPod(runtime)
+        try pod.run("app", PodTraceTests.busy)
+        let arguments = ["--pod", pod.name, "--namespace", pod.namespace, "--runtime-root", runtime.state,
+                         "--json", "--duration", "3"]
+        let r = try DockerFixture.pidtrace(arguments, via: Self.launcher(Self.capabilities))
+        #expect(r.status == 0, "\(r.stderr)")
+        let records = try DockerFixture.records(r.stdout)
+        #expect(records.contains { $0.event == "exec" && $0["container_name"] as? String == "app" })
+        for dropped in Self.capabilities {
+            let without = try DockerFixture.pidtrace(arguments, via: Self.launcher(Self.capabilities.filter { $0 != dropped }))
+            #expect(without.status == 77, "without \(dropped): \(without.stderr)")
+            #expect(without.stderr.split(separator: "\n").count == 1)
+            #expect(without.stderr.contains("CAP_" + dropped.uppercased()), "without \(dropped): \(without.stderr)")
+        }
+        // The manifest asks for exactly these.
+        let manifest = URL(fileURLWithPath: ContainerdFixture.scripts).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("deploy/daemonset.yaml").path
+        let yaml = try String(contentsOfFile: manifest, encoding: .utf8)
+        #expect(yaml.contains("add: [" + Self.capabilities.map { $0.uppercased() }.joined(separator: ", ") + "]"))
+        #expect(yaml.contains("drop: [ALL]") && !yaml.contains("privileged: true"))
+    }
+}
