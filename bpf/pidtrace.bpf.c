@@ -141,7 +141,26 @@ static __always_inline bool kind_wanted(__u32 kind)
  * That is a few times cheaper than BPF_CORE_READ's helper call per field, and these
  * programs run in every fork, exec and exit on the host. BPF_CORE_READ stays where the
  * index is variable (a PID namespace level below the host's: the verifier rejects a
- * variable offset on a BTF pointer) or the pointer is not BTF-typed. */
+ * variable offset on a BTF pointer) or the pointer is not BTF-typed.
+ *
+ * Load time: a tracepoint's task pointer is trusted, and since 6.3 the verifier decides
+ * for every pointer read from a trusted (or RCU) pointer whether the result is trusted
+ * too by looking "<type>__safe_trusted", "__safe_rcu", ... up by name in the kernel's
+ * BTF: a linear search of some 10^5 types, several per read and per path the verifier
+ * walks. It made loading the hot programs take 30-270 ms here (against 2 ms). Read
+ * through bpf_rdonly_cast() (6.2+; the verifier turns it into a register move), the
+ * task is a read-only untrusted pointer: the same fault-safe loads, and nothing is
+ * looked up. Each hot handler comes in two programs, the same code with and without
+ * the cast; user space loads the cast one where the kernel's BTF has the kfunc
+ * (5.10 and 6.1 do not: there the verifier does no such search either). The kfunc is
+ * weak, so the object loads where it is missing. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+static __always_inline struct task_struct *untrusted(struct task_struct *task)
+{
+	return bpf_rdonly_cast(task, bpf_core_type_id_kernel(struct task_struct));
+}
+
 
 static __always_inline struct pid *process_pid(struct task_struct *task)
 {
@@ -317,8 +336,7 @@ static __always_inline void fill_process_any(struct pt_event *e, struct task_str
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 }
 
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+static __always_inline int on_sched_process_fork(struct task_struct *child)
 {
 	bool thread = child->pid != child->tgid;
 	__u32 flags = thread ? PT_FLAG_THREAD : 0;
@@ -367,8 +385,19 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_sched_process_fork(child);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_sched_process_fork_cast, struct task_struct *parent, struct task_struct *child)
+{
+	return on_sched_process_fork(untrusted(child));
+}
+
+static __always_inline int on_sched_process_exec(struct task_struct *task, struct linux_binprm *bprm)
 {
 	if (!kind_wanted(PT_EVENT_EXEC) || !is_watched(task))
 		return 0;
@@ -401,6 +430,18 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, s
 	return 0;
 }
 
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
+{
+	return on_sched_process_exec(task, bprm);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_sched_process_exec_cast, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
+{
+	return on_sched_process_exec(untrusted(task), bprm);
+}
+
 /* Records the exit of @task (a thread, or with @process_gone the whole process). */
 static __always_inline void record_exit(struct task_struct *task, bool process_gone)
 {
@@ -427,8 +468,7 @@ static __always_inline void record_exit(struct task_struct *task, bool process_g
  * fires per thread, after do_exit() decremented signal->live; 0 means the process
  * is gone, but threads exiting at once may all read 0: the first to claim the
  * process records it. */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
+static __always_inline int on_sched_process_exit(struct task_struct *task)
 {
 	bool process_gone = BPF_CORE_READ(task, signal, live.counter) == 0;
 
@@ -447,12 +487,31 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	return 0;
 }
 
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
+{
+	return on_sched_process_exit(task);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit_cast, struct task_struct *task)
+{
+	return on_sched_process_exit(untrusted(task));
+}
+
 /* Newer kernels (6.18 here) pass group_dead: true for exactly one thread, the one
  * whose decrement of signal->live reached 0. Chosen at load time from the BTF. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_sched_process_exit_group_dead, struct task_struct *task, bool group_dead)
 {
 	record_exit(task, group_dead);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit_group_dead_cast, struct task_struct *task, bool group_dead)
+{
+	record_exit(untrusted(task), group_dead);
 	return 0;
 }
 
@@ -485,9 +544,8 @@ static __always_inline bool is_pidns_teardown(struct task_struct *sender, struct
 	return pid_in_namespace(target, level, BPF_CORE_READ(spid, numbers[level].ns)) != 0;
 }
 
-SEC("tp_btf/signal_generate")
-int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
-	     int group, int result)
+static __always_inline int on_signal_generate(int sig, struct kernel_siginfo *info, struct task_struct *task,
+					      int group, int result)
 {
 	struct pt_signal_event *e;
 
@@ -530,6 +588,20 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	fill_peer(&e->sender, current, task);
 	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	return on_signal_generate(sig, info, task, group, result);
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(handle_signal_generate_cast, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	return on_signal_generate(sig, info, untrusted(task), group, result);
 }
 
 /* Records @task as chosen by the OOM killer. */
@@ -601,8 +673,7 @@ int BPF_PROG(handle_mark_victim_pid, int pid)
  * (and reports nothing for a process whose exit it has not: see zombies_matched()).
  * (This kernel has no kprobes or fentry, CONFIG_KPROBES and ftrace being off:
  * tracepoints work.) */
-SEC("tp_btf/sched_process_free")
-int BPF_PROG(handle_sched_process_free, struct task_struct *task)
+static __always_inline int on_sched_process_free(struct task_struct *task)
 {
 	/* Runs for every task freed on the host: the cheapest tests first. A release
 	 * matters only with the exit, which is recorded only when asked for. */
@@ -645,4 +716,16 @@ int BPF_PROG(handle_sched_process_free, struct task_struct *task)
 	copy_comm(e->reaper.comm, parent);
 	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
+}
+
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(handle_sched_process_free, struct task_struct *task)
+{
+	return on_sched_process_free(task);
+}
+
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(handle_sched_process_free_cast, struct task_struct *task)
+{
+	return on_sched_process_free(untrusted(task));
 }
