@@ -141,18 +141,12 @@ enum PsListing {
                 text += pad(container.displayName, width) + " "
                 text += lpad(String(p.hostPID), 8) + " " + lpad(String(p.hostPPID), 9) + " "
                 text += lpad(String(p.nsPID), 7) + " " + lpad(String(p.nsPPID), 7) + " "
-                text += pad(printable(Array(p.comm.utf8)), 16) + " "
-                text += p.argv.isEmpty ? "[\(printable(Array(p.comm.utf8)))]" : ShellQuote.join(p.argv.map(printable))
+                text += pad(TerminalText.printable(p.comm.utf8), 16) + " "
+                text += p.argv.isEmpty ? "[\(TerminalText.printable(p.comm.utf8))]" : ShellQuote.join(p.argv.map { TerminalText.printable($0) })
                 text += "\n"
             }
         }
         return Array(text.utf8)
-    }
-
-    /// Arguments are arbitrary bytes: control characters become '?'.
-    static func printable(_ bytes: [UInt8]) -> String {
-        String(decoding: bytes, as: UTF8.self).unicodeScalars
-            .map { $0.value < 0x20 || $0.value == 0x7f ? "?" : String($0) }.joined()
     }
 
     private static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }

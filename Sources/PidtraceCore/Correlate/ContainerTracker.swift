@@ -1,23 +1,3 @@
-/// Which container, and which run of it, a process belongs to.
-public struct ContainerAttribution: Sendable, Equatable {
-    public var id: String
-    public var name: String
-    /// 1, 2, 3, ... within this trace: each start of the container's PID 1.
-    public var generation: Int
-    /// The pod of a CRI runtime's container.
-    public var pod: PodMeta?
-    /// `docker`, `podman`, `containerd`, `cri-o`, when known.
-    public var runtime: String?
-
-    public init(id: String, name: String, generation: Int, pod: PodMeta? = nil, runtime: String? = nil) {
-        self.id = id
-        self.name = name
-        self.generation = generation
-        self.pod = pod
-        self.runtime = runtime
-    }
-}
-
 /// Follows containers across restarts. Each run of a container has its own PID
 /// namespace; the kernel may reuse a freed namespace's inode number, so a
 /// generation is identified by (inode, its init's host PID and start time), and a
