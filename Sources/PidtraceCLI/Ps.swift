@@ -74,7 +74,7 @@ struct Ps: ParsableCommand {
                 listing = try PsListing.collect(pods: selectors, state: state)
             }
         } catch {
-            Diagnostics.print("pidtrace: error: \(error)")
+            StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(error.exitStatus)
         }
         do {
@@ -82,7 +82,7 @@ struct Ps: ParsableCommand {
         } catch .brokenPipe {
             return
         } catch {
-            Diagnostics.print("pidtrace: error: \(error)")
+            StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(74) // EX_IOERR
         }
     }
@@ -141,12 +141,18 @@ enum PsListing {
                 text += pad(container.displayName, width) + " "
                 text += lpad(String(p.hostPID), 8) + " " + lpad(String(p.hostPPID), 9) + " "
                 text += lpad(String(p.nsPID), 7) + " " + lpad(String(p.nsPPID), 7) + " "
-                text += pad(TerminalText.printable(p.comm.utf8), 16) + " "
-                text += p.argv.isEmpty ? "[\(TerminalText.printable(p.comm.utf8))]" : ShellQuote.join(p.argv.map { TerminalText.printable($0) })
+                text += pad(printable(Array(p.comm.utf8)), 16) + " "
+                text += p.argv.isEmpty ? "[\(printable(Array(p.comm.utf8)))]" : ShellQuote.join(p.argv.map(printable))
                 text += "\n"
             }
         }
         return Array(text.utf8)
+    }
+
+    /// Arguments are arbitrary bytes: control characters become '?'.
+    static func printable(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self).unicodeScalars
+            .map { $0.value < 0x20 || $0.value == 0x7f ? "?" : String($0) }.joined()
     }
 
     private static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
