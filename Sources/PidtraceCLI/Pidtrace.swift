@@ -1,4 +1,5 @@
 import ArgumentParser
+import PidtraceCore
 
 /// The `pidtrace` command: `trace` is the default subcommand.
 public struct Pidtrace: ParsableCommand {
@@ -12,7 +13,7 @@ public struct Pidtrace: ParsableCommand {
             BTF. The NDJSON record is documented in docs/record.md of the source.
 
             """ + "\n" + ExitStatuses.help,
-        version: "0.1.0",
+        version: pidtraceVersion,
         subcommands: [Trace.self, Ps.self, Check.self, Summary.self, Tree.self],
         defaultSubcommand: Trace.self)
 

@@ -74,7 +74,7 @@ struct Ps: ParsableCommand {
                 listing = try PsListing.collect(pods: selectors, state: state)
             }
         } catch {
-            Diagnostics.print("pidtrace: error: \(error)")
+            StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(error.exitStatus)
         }
         do {
@@ -82,7 +82,7 @@ struct Ps: ParsableCommand {
         } catch .brokenPipe {
             return
         } catch {
-            Diagnostics.print("pidtrace: error: \(error)")
+            StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(74) // EX_IOERR
         }
     }

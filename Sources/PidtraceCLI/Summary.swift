@@ -59,7 +59,7 @@ struct Summary: ParsableCommand {
         if let html {
             try Self.writeHTML(Array(report.timelineHTML().utf8), to: html)
             // A file written in silence leaves the user guessing whether anything happened.
-            if html != "-" { Diagnostics.print(Self.wroteLine(path: html, generations: report.generations.count)) }
+            if html != "-" { StandardError.line(Self.wroteLine(path: html, generations: report.generations.count)) }
             return
         }
         try RecordedFile.write(json ? report.summaryJSON() : Array(report.summaryText().utf8))
@@ -77,13 +77,13 @@ struct Summary: ParsableCommand {
         do {
             output = try OutputFile(path: path, mode: .replace)
         } catch {
-            Diagnostics.print("pidtrace: error: \(error)")
+            StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(73) // EX_CANTCREAT
         }
         do {
             try output.write(bytes)
         } catch {
-            Diagnostics.print("pidtrace: error: \(error)")
+            StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(74) // EX_IOERR
         }
     }
@@ -99,18 +99,18 @@ enum RecordedFile {
         do {
             report = try TraceReport.read(path: path, lateReapNs: lateReapNs)
         } catch {
-            Diagnostics.print("pidtrace: error: \(error)")
+            StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(66) // EX_NOINPUT
         }
         let name = path == "-" ? "standard input" : path
         for d in report.diagnostics.prefix(diagnosticsShown) {
-            Diagnostics.print("pidtrace: \(name):\(d.line): \(d.message)")
+            StandardError.line("pidtrace: \(name):\(d.line): \(d.message)")
         }
         if report.diagnostics.count > diagnosticsShown {
-            Diagnostics.print("pidtrace: \(name): \(report.diagnostics.count - diagnosticsShown) more malformed lines")
+            StandardError.line("pidtrace: \(name): \(report.diagnostics.count - diagnosticsShown) more malformed lines")
         }
         guard report.stream.records > 0 else {
-            Diagnostics.print("pidtrace: error: \(name) holds no readable record"
+            StandardError.line("pidtrace: error: \(name) holds no readable record"
                               + (report.diagnostics.isEmpty ? "" : " (\(report.diagnostics.count) malformed lines)"))
             throw ExitCode(65) // EX_DATAERR
         }
@@ -123,7 +123,7 @@ enum RecordedFile {
         } catch .brokenPipe {
             return
         } catch {
-            Diagnostics.print("pidtrace: error: \(error)")
+            StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(74) // EX_IOERR
         }
     }

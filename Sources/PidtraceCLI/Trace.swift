@@ -192,9 +192,9 @@ struct Trace: ParsableCommand {
         do {
             let session = try TraceSession(options: try options())
             let stop = try session.run()
-            Diagnostics.print("pidtrace: \(stop.events) events, \(stop.lost) lost (\(stop.reason))")
+            StandardError.line("pidtrace: \(stop.events) events, \(stop.lost) lost (\(stop.reason))")
         } catch {
-            Diagnostics.print("pidtrace: error: \(error)")
+            StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(error.exitStatus)
         }
     }
@@ -235,14 +235,5 @@ enum CLIValues {
 extension StringProtocol {
     func trimmingWhitespace() -> String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
-}
-
-/// One line on standard error, written straight to the descriptor (the C `stderr`
-/// global is not concurrency-safe in Swift 6).
-enum Diagnostics {
-    static func print(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 }

@@ -34,7 +34,7 @@ struct Tree: ParsableCommand {
             generations = report.generations(ofContainer: container)
             guard !generations.isEmpty else {
                 let known = report.containers.map { $0.name ?? String($0.id.prefix(12)) }
-                Diagnostics.print("pidtrace: error: no container '\(container)' in \(file)"
+                StandardError.line("pidtrace: error: no container '\(container)' in \(file)"
                                   + (known.isEmpty ? " (it has none)" : "; it has \(known.joined(separator: ", "))"))
                 throw ExitCode(68) // EX_NOHOST, as for an unknown container in a live trace
             }

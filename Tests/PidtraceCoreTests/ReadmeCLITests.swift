@@ -76,7 +76,7 @@ struct ReadmeCLITests {
                 statuses.insert(Int32(n)!)
             }
         }
-        for file in ["Sources/PidtraceCore/TraceError.swift", "Sources/PidtraceCore/Containers/ContainerError.swift"] {
+        for file in ["Sources/PidtraceCore/Session/TraceError.swift", "Sources/PidtraceCore/Containers/ContainerError.swift"] {
             let source = try Self.text(file)
             let body = try #require(source.range(of: "var exitStatus: Int32 {"))
             let end = try #require(source.range(of: "\n    }\n", range: body.upperBound..<source.endIndex))
@@ -84,7 +84,7 @@ struct ReadmeCLITests {
             #expect(!found.isEmpty, "no statuses found in \(file)")
             statuses.formUnion(found.map { Int32($0)! })
         }
-        for n in try Self.captures(#"_exit\((\d+)\)"#, in: try Self.text("Sources/PidtraceCore/StopRequest.swift")) {
+        for n in try Self.captures(#"_exit\((\d+)\)"#, in: try Self.text("Sources/PidtraceCore/Session/StopRequest.swift")) {
             statuses.insert(Int32(n)!)
         }
         let table = Set(ExitStatuses.table.map(\.status))

@@ -121,7 +121,7 @@ struct ContainerTraceTests {
 
     @Test func waitsForAContainerThatIsNotRunningYet() throws {
         let name = "pidtrace-test-wait-\(uniqueSleep())"
-        try DockerFixture.dockerOutput(["create", "--name", name, DockerFixture.image] + Self.busyInit)
+        _ = try DockerFixture.dockerOutput(["create", "--name", name, DockerFixture.image] + Self.busyInit)
         defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
         let refused = try runPidtrace(["--container", name, "--duration", "1"])
         #expect(refused.status == 75 && refused.stderr.contains("not running"))

@@ -67,7 +67,7 @@ final class Containerd: @unchecked Sendable {
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: "/usr/bin/containerd")
         daemon.arguments = ["--config", dir + "/config.toml"]
-        FileManager.default.createFile(atPath: dir + "/log", contents: nil)
+        _ = FileManager.default.createFile(atPath: dir + "/log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/log"))
         daemon.standardOutput = log
         daemon.standardError = log

@@ -60,8 +60,8 @@ struct KernelDegradationTests {
             $0["sched_process_exit"] = .init(pointerArgs: [true])
         })
         var exits: [UInt32: Int] = [:]
-        let reader = try RingBufferReader(mapFD: tracer.ringBufferFD) { raw in
-            if let e = try? ProcessEvent(record: raw), e.kind == .exit { exits[e.hostPID, default: 0] += 1 }
+        let reader = try tracer.makeReader { e in
+            if e.kind == .exit { exits[e.hostPID, default: 0] += 1 }
         }
         try tracer.attach()
         var pids: [UInt32] = []

@@ -1,24 +1,5 @@
 import Foundation
 
-/// Which pod a container belongs to, as the kubelet named it through the CRI.
-public struct PodMeta: Sendable, Equatable, Hashable {
-    public var name: String
-    public var namespace: String
-    public var uid: String
-    /// The pod's sandbox (the "pause" infrastructure container), not an app container.
-    public var isSandbox: Bool
-
-    public init(name: String, namespace: String, uid: String, isSandbox: Bool) {
-        self.name = name
-        self.namespace = namespace
-        self.uid = uid
-        self.isSandbox = isSandbox
-    }
-
-    /// `namespace/name`, as kubectl shows a pod.
-    public var qualifiedName: String { "\(namespace)/\(name)" }
-}
-
 /// One container of a CRI runtime, from its OCI bundle on disk.
 public struct CRIContainer: Sendable, Equatable {
     public var id: String

@@ -1,9 +1,7 @@
-import Glibc
 import Logging
 
 /// Diagnostics go through swift-log; `--log-level` picks how much. Lines look like
-/// `pidtrace: warning: ...` on stderr, written straight to the descriptor (one
-/// write per line, so lines from several threads do not interleave).
+/// `pidtrace: warning: ...` on stderr (`StandardError`, one write per line).
 public enum Log {
     public static let logger = Logger(label: "pidtrace")
 
@@ -26,7 +24,6 @@ struct StderrLogHandler: LogHandler {
         var line = "pidtrace: \(event.level): \(event.message)"
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         if !all.isEmpty { line += " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
-        let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        StandardError.line(line)
     }
 }

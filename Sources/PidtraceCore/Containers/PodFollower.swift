@@ -1,17 +1,6 @@
 import Foundation
 import Synchronization
 
-/// What a trace needs from whatever follows containers: the tracker the Correlator
-/// asks, the namespaces to watch from the start, and the runtime's answers.
-public protocol RuntimeFollower: AnyObject {
-    var tracker: ContainerTracker { get }
-    var initialNamespaces: [UInt32] { get }
-    func start(tsNs: UInt64, emit: (TraceRecord) -> Void)
-    func drainAnswers(tsNs: UInt64, emit: (TraceRecord) -> Void) -> [UInt32]
-}
-
-extension ContainerFollower: RuntimeFollower {}
-
 /// `--pod` and `--container POD/NAME`: follows pods of a CRI runtime (containerd,
 /// CRI-O) through the runtime's state on disk (`CRIState`). The pod's sandbox is
 /// followed as the pod's infrastructure; each app container is followed by ID, and a
@@ -26,8 +15,7 @@ public final class PodFollower: RuntimeFollower {
     private let answers = PodAnswers()
 
     /// Resolves every selector now, so that a typo fails before anything is attached.
-    public init(selectors: [PodSelector], state: CRIState, waitForStart: Bool, proc: ProcReader = ProcReader(),
-                watch: @escaping (UInt32) -> Void, unwatch: @escaping (UInt32) -> Void) throws(ContainerError) {
+    public init(selectors: [PodSelector], state: CRIState, waitForStart: Bool, proc: ProcReader = ProcReader()) throws(ContainerError) {
         self.proc = proc
         let matched = try Self.resolve(selectors, state: state, waitForStart: waitForStart)
         var sandboxNamespaces: [String: UInt32] = [:]
@@ -39,7 +27,7 @@ public final class PodFollower: RuntimeFollower {
             infos.append((info, joined))
         }
         initial = infos
-        tracker = ContainerTracker(proc: proc, watch: watch, unwatch: unwatch)
+        tracker = ContainerTracker(proc: proc)
         // A new container (re-created by the kubelet, or a pod awaited): its bundle is
         // on disk before its init runs; read it off the reader thread.
         let answers = self.answers

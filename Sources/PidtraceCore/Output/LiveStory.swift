@@ -138,5 +138,5 @@ final class LiveStory {
 
     private func stamp(_ tsNs: UInt64) -> TraceReport.Stamp { TraceReport.Stamp(time: nil, tsNs: Int(tsNs)) }
 
-    private static func text(_ comm: Comm) -> String { TableSink.printable(comm) }
+    private static func text(_ comm: Comm) -> String { TerminalText.printable(comm) }
 }

@@ -1,30 +1,39 @@
 import CLibbpf
 import Glibc
 
-/// Reads the BPF ring buffer. Call `poll` from one dedicated thread (never a Swift
-/// concurrency task): each record is handed to `handler` in place, in ring order.
+/// Reads the tracer's BPF ring buffer and hands over typed events, in ring order.
+/// Made by the tracer (`BPFTracer.makeReader`), whose map it reads: it keeps the
+/// tracer alive, so it cannot outlive it. Call `poll` from one dedicated thread
+/// (never a Swift concurrency task).
 public final class RingBufferReader {
-    public typealias Handler = (UnsafeRawBufferPointer) -> Void
+    public typealias Handler = (ProcessEvent) -> Void
 
     private final class Context {
         let handler: Handler
         init(_ handler: @escaping Handler) { self.handler = handler }
     }
 
+    private let tracer: BPFTracer
     private let ring: OpaquePointer
     private let context: Unmanaged<Context>
 
-    public init(mapFD: Int32, handler: @escaping Handler) throws(BPFError) {
+    init(tracer: BPFTracer, handler: @escaping Handler) throws(BPFError) {
         let context = Unmanaged.passRetained(Context(handler))
         let callback: ring_buffer_sample_fn = { ctx, data, size in
             let context = Unmanaged<Context>.fromOpaque(ctx!).takeUnretainedValue()
-            context.handler(UnsafeRawBufferPointer(start: data, count: size))
+            do {
+                // Decoded in place here and lent to the handler: never copied.
+                context.handler(try ProcessEvent(record: UnsafeRawBufferPointer(start: data, count: size)))
+            } catch {
+                Log.logger.warning("skipping a malformed event: \(error)")
+            }
             return 0
         }
-        guard let ring = ring_buffer__new(mapFD, callback, context.toOpaque(), nil) else {
+        guard let ring = ring_buffer__new(tracer.ringBufferFD, callback, context.toOpaque(), nil) else {
             context.release()
             throw BPFError(operation: "open ring buffer", errno: errno)
         }
+        self.tracer = tracer
         self.ring = ring
         self.context = context
     }
@@ -49,5 +58,12 @@ public final class RingBufferReader {
     deinit {
         ring_buffer__free(ring)
         context.release()
+    }
+}
+
+extension BPFTracer {
+    /// A reader of this tracer's ring buffer; `handler` gets each event.
+    public func makeReader(handler: @escaping RingBufferReader.Handler) throws(BPFError) -> RingBufferReader {
+        try RingBufferReader(tracer: self, handler: handler)
     }
 }

@@ -72,7 +72,7 @@ public final class TableSink: RecordSink {
             return columns(tsNs: snap.tsNs, event: "ps", container: snap.container,
                            hostPID: UInt32(p.hostPID), hostPPID: UInt32(p.hostPPID), nsPID: p.nsPID,
                            nsPPID: p.nsPPID, pidns: p.nsLevel == 0 ? nil : p.pidns, comm: Array(p.comm.utf8))
-                + "already running: " + ShellQuote.join(p.argv.map(Self.printable))
+                + "already running: " + ShellQuote.join(p.argv.map(TerminalText.printable))
         case let .containerStart(c):
             return columns(tsNs: c.tsNs, event: "START", container: c.container, hostPID: c.initHostPID,
                            hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
@@ -87,7 +87,7 @@ public final class TableSink: RecordSink {
                 }.joined()
         case let .reap(r):
             let who = r.reaper.hostPID == r.exit.event.hostPID ? "itself (auto-reaped)"
-                : "\(r.reaper.hostPID) (\(Self.printable(r.reaper.comm)))"
+                : "\(r.reaper.hostPID) (\(TerminalText.printable(r.reaper.comm)))"
             return processColumns(r.exit, tsNs: r.tsNs, event: "reap")
                 + "reaped by \(who) after \(Self.duration(r.zombieNs)) as a zombie"
                 + (r.reparentedToNamespaceInit ? ", an orphan adopted by PID 1" : "")
@@ -120,7 +120,7 @@ public final class TableSink: RecordSink {
         line += lpad(String(nsPID), 7) + " " + lpad(nsPPID.map(String.init) ?? "", 7) + " "
         if layout.pidns { line += lpad(pidns.map(String.init) ?? "", 10) + " " }
         // Full lines keep a long (escaped) COMM whole; a terminal's are cut to the column.
-        var name = Self.printable(comm)
+        var name = TerminalText.printable(comm)
         if width != nil { name = Self.truncated(name, to: layout.comm) }
         return line + pad(name, layout.comm) + " "
     }
@@ -173,13 +173,13 @@ public final class TableSink: RecordSink {
             if e.startsNewPIDNamespace { parts.append("init of a new PID namespace") }
         case .exec:
             let argv = p.argv ?? Argv(area: e.argsArea, areaTruncated: e.argsAreaTruncated)
-            parts.append(ShellQuote.join(argv.args.map(Self.printable)) + (argv.truncated ? " …" : ""))
+            parts.append(ShellQuote.join(argv.args.map(TerminalText.printable)) + (argv.truncated ? " …" : ""))
         case .exit:
             parts.append(Self.describe(e.exit))
             parts.append("after \(Self.duration(e.tsNs >= e.startNs ? e.tsNs - e.startNs : 0))")
         case .signal:
             if let s = e.signal {
-                let sender = e.peer.map { (hostPID: Int($0.hostPID), comm: Self.printable($0.comm)) }
+                let sender = e.peer.map { (hostPID: Int($0.hostPID), comm: TerminalText.printable($0.comm)) }
                 let cause = SignalCause.describe(signal: s.number, origin: s.origin, sender: sender,
                                                  senderIsTarget: e.peer?.hostPID == e.hostPID)
                 parts.append("\(SignalName.of(s.number)) \(cause), \(s.resultName)")
@@ -215,40 +215,10 @@ public final class TableSink: RecordSink {
         s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
     }
 
-    /// Kernel bytes made safe for a terminal: control characters and invalid UTF-8
-    /// are shown escaped, never sent raw.
-    static func printable(_ bytes: some Collection<UInt8>) -> String {
-        var out = ""
-        var s = bytes[...]
-        while let b = s.first {
-            if b >= 0x20 && b < 0x7f {
-                out.unicodeScalars.append(Unicode.Scalar(b))
-                s = s.dropFirst()
-                continue
-            }
-            var decoder = UTF8()
-            var it = s.makeIterator()
-            if b >= 0x80, case let .scalarValue(scalar) = decoder.decode(&it), scalar.properties.generalCategory != .control {
-                out.unicodeScalars.append(scalar)
-                s = s.dropFirst(UTF8.width(scalar))
-            } else {
-                out += "\\x" + String(b, radix: 16, uppercase: false).leftPadded(to: 2)
-                s = s.dropFirst()
-            }
-        }
-        return out
-    }
-
     static func duration(_ ns: UInt64) -> String {
         if ns < 1_000_000 { return "\(ns / 1000)µs" }
         if ns < 1_000_000_000 { return "\(ns / 1_000_000)ms" }
         let s = Double(ns) / 1e9
         return s < 120 ? "\((s * 10).rounded() / 10)s" : "\(Int(s / 60))m\(Int(s) % 60)s"
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

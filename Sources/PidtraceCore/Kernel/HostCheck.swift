@@ -44,9 +44,7 @@ public struct HostCheck {
     }
 
     func kernel() -> CheckResult {
-        var uts = utsname()
-        uname(&uts)
-        let release = withUnsafeBytes(of: uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let release = HostIdentity.current(proc: proc).kernelRelease
         guard let (major, minor) = Self.version(release) else {
             return CheckResult("kernel", .warn, "cannot read the version of \(release)")
         }

@@ -1,7 +1,7 @@
 import Testing
 @testable import PidtraceCore
 
-@Suite("TableSink.printable: kernel bytes made safe for a terminal")
+@Suite("TerminalText.printable: kernel bytes made safe for a terminal")
 struct TablePrintableTests {
     @Test(arguments: [
         (Array("plain text 123".utf8), "plain text 123"),
@@ -17,10 +17,10 @@ struct TablePrintableTests {
         ([0xe2, 0x82, 0xc3, 0xa9], #"\xe2\x82é"#),
     ] as [([UInt8], String)])
     func escapes(bytes: [UInt8], shown: String) {
-        #expect(TableSink.printable(bytes) == shown)
+        #expect(TerminalText.printable(bytes) == shown)
     }
 
     @Test func emptyIsEmpty() {
-        #expect(TableSink.printable([]) == "")
+        #expect(TerminalText.printable([]) == "")
     }
 }

@@ -1,23 +1,3 @@
-/// Which container, and which run of it, a process belongs to.
-public struct ContainerAttribution: Sendable, Equatable {
-    public var id: String
-    public var name: String
-    /// 1, 2, 3, ... within this trace: each start of the container's PID 1.
-    public var generation: Int
-    /// The pod of a CRI runtime's container.
-    public var pod: PodMeta?
-    /// `docker`, `podman`, `containerd`, `cri-o`, when known.
-    public var runtime: String?
-
-    public init(id: String, name: String, generation: Int, pod: PodMeta? = nil, runtime: String? = nil) {
-        self.id = id
-        self.name = name
-        self.generation = generation
-        self.pod = pod
-        self.runtime = runtime
-    }
-}
-
 /// Follows containers across restarts. Each run of a container has its own PID
 /// namespace; the kernel may reuse a freed namespace's inode number, so a
 /// generation is identified by (inode, its init's host PID and start time), and a
@@ -58,8 +38,8 @@ public final class ContainerTracker {
     /// Containers the runtime reported created, not yet handed over: taken before a new
     /// namespace is judged, so a `docker run` is claimed from its `create` event.
     public var takeCreated: (() -> [(id: String, name: String)])?
-    private let watch: (UInt32) -> Void
-    private let unwatch: (UInt32) -> Void
+    /// The kernel side's namespace filter; set once the tracer is loaded, before events.
+    public var filter: (any NamespaceFilter)?
     /// The runtime of containers not described one by one (Docker or Podman).
     public var defaultRuntime: String?
     /// Pod and runtime of followed containers, by ID (for their records).
@@ -72,11 +52,8 @@ public final class ContainerTracker {
     private var joinedInits: [UInt32: ContainerAttribution] = [:]
     private var joinedLive: [String: UInt32] = [:]
 
-    public init(proc: ProcReader = ProcReader(), watch: @escaping (UInt32) -> Void,
-                unwatch: @escaping (UInt32) -> Void) {
+    public init(proc: ProcReader = ProcReader()) {
         self.proc = proc
-        self.watch = watch
-        self.unwatch = unwatch
     }
 
     static let maxProcesses = 1 << 16
@@ -294,7 +271,7 @@ public final class ContainerTracker {
                 // The runtime may answer only once the container has started: keep the
                 // namespace watched and its events held until it does.
                 if !event.isWatchedTentatively {
-                    watch(inode)
+                    watch(inode, emit: emit)
                     watchedWhileAsking.insert(inode)
                 }
                 if !pending.values.contains(id) { askName(id) }
@@ -325,7 +302,7 @@ public final class ContainerTracker {
         // Not ours. If the kernel side watches its inode (reused, or tentatively from
         // this fork on), stop, and drop what it sent meanwhile.
         if !event.isUnwatched || watchedHere {
-            unwatch(inode)
+            filter?.unwatch(pidNamespace: inode)
             // Programs that saw it watched a moment ago may still commit events.
             foreign[inode] = BootClock.nowBootNs() + RecordOrderer.slackNs
             namespaces[inode] = nil
@@ -363,7 +340,7 @@ public final class ContainerTracker {
                                            podSandbox: identity?.pod?.isSandbox == true)
             foreign[inode] = nil
         }
-        watch(inode)
+        watch(inode, emit: emit)
         Log.logger.info("following a new generation", metadata: [
             "container": "\(entry.name)", "generation": "\(entry.generations)", "pidns": "\(inode)",
             "host_pid": "\(initHostPID)",
@@ -372,5 +349,17 @@ public final class ContainerTracker {
             tsNs: tsNs, container: attribution, initHostPID: initHostPID, pidns: inode,
             startedAt: startedAt, initNSPID: initNSPID)))
         return attribution
+    }
+
+    /// Adds a namespace to the kernel side's filter. Were it full, the generation's
+    /// events would be dropped in the kernel: said in the stream too.
+    private func watch(_ inode: UInt32, emit: (TraceRecord) -> Void) {
+        do {
+            try filter?.watch(pidNamespace: inode)
+        } catch {
+            Log.logger.error("\(error): this container generation's events are not recorded")
+            emit(.notice(NoticeRecord(tsNs: BootClock.nowBootNs(), notice: Notice(kind: .filterFull, message:
+                "\(error): the events of PID namespace \(inode) are not recorded"))))
+        }
     }
 }

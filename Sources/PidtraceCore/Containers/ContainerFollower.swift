@@ -18,8 +18,7 @@ public final class ContainerFollower {
     private var subscription: EventSubscription?
 
     /// Resolves every reference now, so that a typo fails before anything is attached.
-    public init(refs: [String], dockerHost: String?, waitForStart: Bool, proc: ProcReader = ProcReader(),
-                watch: @escaping (UInt32) -> Void, unwatch: @escaping (UInt32) -> Void) throws(ContainerError) {
+    public init(refs: [String], dockerHost: String?, waitForStart: Bool, proc: ProcReader = ProcReader()) throws(ContainerError) {
         var resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
         var infos: [ContainerInfo] = []
         var awaited: Set<String> = []
@@ -41,7 +40,7 @@ public final class ContainerFollower {
         initial = infos
         awaitedNames = awaited
         let awaitedSet = awaited
-        tracker = ContainerTracker(proc: proc, watch: watch, unwatch: unwatch)
+        tracker = ContainerTracker(proc: proc)
         tracker.defaultRuntime = resolver.api.runtime
         if !awaitedSet.isEmpty {
             let inbox = self.inbox

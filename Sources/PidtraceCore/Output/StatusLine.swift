@@ -32,10 +32,7 @@ final class StatusLine {
         if shown { draw("\r\u{1B}[2K") }
     }
 
-    private func draw(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    }
+    private func draw(_ text: String) { StandardError.write(text) }
 
     static func elapsed(_ ns: UInt64) -> String {
         let s = Int(ns / 1_000_000_000)

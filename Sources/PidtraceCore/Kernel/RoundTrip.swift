@@ -27,9 +27,7 @@ public struct RoundTrip {
         var events: [ProcessEvent] = []
         let reader: RingBufferReader
         do {
-            reader = try RingBufferReader(mapFD: tracer.ringBufferFD) { raw in
-                if let e = try? ProcessEvent(record: raw) { events.append(e) }
-            }
+            reader = try tracer.makeReader { events.append($0) }
         } catch {
             outcome.problem = error.description
             return outcome
