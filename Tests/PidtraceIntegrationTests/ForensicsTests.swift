@@ -122,8 +122,10 @@ struct ForensicsTests {
     }
 
     @Test func liveSummaryOnStandardError() throws {
-        let web = try DockerContainer(["sh", "-c", "sleep 0.5; exit 3"])
-        let r = try runPidtrace(["--container", web.name, "--quiet", "--json", "--summary", "--duration", "2"])
+        // PID 1 lives long enough for pidtrace to be attached before it exits, even on a
+        // loaded machine (startup with --container: ~0.35 s median at load 12 here).
+        let web = try DockerContainer(["sh", "-c", "sleep 2; exit 3"])
+        let r = try runPidtrace(["--container", web.name, "--quiet", "--json", "--summary", "--duration", "4"])
         #expect(r.status == 0)
         #expect(r.stderr.contains("container \(web.name)") && r.stderr.contains("ended: exit 3"), "\(r.stderr)")
     }
