@@ -425,7 +425,7 @@ static __always_inline int on_sched_process_exec(struct task_struct *task, struc
 		e->base.flags |= PT_FLAG_ARGS_TRUNCATED;
 	}
 	e->base.args_len = len;
-	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct pt_exec_event, args) + len, submit_flags()))
+	if (bpf_ringbuf_output(&events, e, pt_exec_event_size(len), submit_flags()))
 		count_lost();
 	return 0;
 }

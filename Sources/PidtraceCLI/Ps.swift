@@ -21,57 +21,31 @@ struct Ps: ParsableCommand {
               pidtrace ps --pod web --namespace shop       a Kubernetes pod (containerd, CRI-O)
             """)
 
-    @Option(name: .customLong("container"), help: ArgumentHelp(
-        "Only this container: name, ID or unique ID prefix (repeatable).", valueName: "NAME|ID"))
-    var containers: [String] = []
+    @OptionGroup(title: "Containers")
+    var selection: ContainerSelection
 
     // `pidtrace ps web` is what people type first; it means `--container web`.
     @Argument(help: ArgumentHelp("Only these containers, as with --container.", valueName: "NAME|ID"))
     var names: [String] = []
 
     /// Every container asked for: the --container ones, then the positional ones.
-    var refs: [String] { containers + names }
+    var refs: [String] { selection.containers + names }
 
     @Flag(help: "Write NDJSON (one process per line) instead of the table.")
     var json = false
 
-    @Option(name: .customLong("pod"), help: ArgumentHelp(
-        "Only this Kubernetes pod's containers (containerd, CRI-O; repeatable).", valueName: "NAME"))
-    var pods: [String] = []
-
-    @Option(help: ArgumentHelp("With --pod or --container POD/NAME: the pod's namespace.", valueName: "NAMESPACE"))
-    var namespace: String?
-
-    @Option(help: ArgumentHelp(
-        "A CRI runtime's state directory (repeatable; default: /run/containerd and /run/containers/storage).",
-        valueName: "DIR"))
-    var runtimeRoot: [String] = []
-
-    @Option(help: ArgumentHelp(
-        "Docker API socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).", valueName: "unix:///PATH"))
-    var dockerHost: String?
-
     mutating func validate() throws {
-        if refs.contains(where: { $0.isEmpty }) { throw ValidationError("a container needs a name or an ID") }
-        try PodArguments.validate(pods: pods, containers: refs, namespace: namespace, runtimeRoots: runtimeRoot)
-        if let dockerHost {
-            do {
-                _ = try DockerEndpoint.socketPath(fromURL: dockerHost, source: "--docker-host")
-            } catch {
-                throw ValidationError(error.description)
-            }
-        }
+        try selection.check(refs: refs)
     }
 
     func run() throws {
         let listing: [(ContainerInfo, [ProcessEntry])]
         do {
-            let selectors = PodArguments.selectors(pods: pods, containers: refs, namespace: namespace)
+            let selectors = selection.podSelectors(refs: refs)
             if selectors.isEmpty {
-                listing = try PsListing.collect(refs: refs, resolver: try ContainerResolver(dockerHost: dockerHost))
+                listing = try PsListing.collect(refs: refs, resolver: try ContainerResolver(dockerHost: selection.dockerHost))
             } else {
-                let state = runtimeRoot.isEmpty ? CRIState() : CRIState(roots: runtimeRoot)
-                listing = try PsListing.collect(pods: selectors, state: state)
+                listing = try PsListing.collect(pods: selectors, state: selection.criState)
             }
         } catch {
             StandardError.line("pidtrace: error: \(error)")

@@ -48,39 +48,21 @@ struct Trace: ParsableCommand {
     @Option(help: ArgumentHelp("Follow only this PID namespace, by inode (repeatable).", valueName: "INODE"))
     var pidns: [UInt32] = []
 
-    @Option(name: .customLong("container"), help: ArgumentHelp(
-        "Follow this container, restarts included: name, ID or unique ID prefix (repeatable).",
-        valueName: "NAME|ID"))
-    var containers: [String] = []
-
-    @Option(name: .customLong("pod"), help: ArgumentHelp(
-        "Follow every container of this Kubernetes pod (containerd or CRI-O), restarts included (repeatable).",
-        valueName: "NAME"))
-    var pods: [String] = []
-
-    @Option(help: ArgumentHelp("With --pod or --container POD/NAME: the pod's namespace.", valueName: "NAMESPACE"))
-    var namespace: String?
-
-    @Option(help: ArgumentHelp(
-        "A CRI runtime's state directory (repeatable; default: /run/containerd and /run/containers/storage).",
-        valueName: "DIR"))
-    var runtimeRoot: [String] = []
-
-    @Option(help: ArgumentHelp(
-        "Docker API socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).", valueName: "unix:///PATH"))
-    var dockerHost: String?
+    @OptionGroup(title: "Containers")
+    var selection: ContainerSelection
 
     @Flag(help: "With --container or --pod: one that is not running is followed from its next start.")
     var wait = false
 
     @Option(help: ArgumentHelp(
-        "Event kinds to record, comma-separated (fork, exec, exit, signal, oom_kill, reap).", valueName: "KINDS"))
-    var events: String = EventKind.allCases.map(\.name).joined(separator: ",")
+        "Event kinds to record, comma-separated (fork, exec, exit, signal, oom_kill, reap; default: all).",
+        valueName: "KINDS"), transform: { Set(try CLIValues.kinds($0)) })
+    var events = Set(EventKind.allCases)
 
     @Option(help: ArgumentHelp(
         "Signals to record: default (fatal and stop signals, and every signal to a namespace's PID 1) or all.",
-        valueName: "default|all"))
-    var signals: String = "default"
+        valueName: "WHICH"))
+    var signals = SignalSelection.default
 
     @Option(help: ArgumentHelp(
         "Report a process not reaped this many seconds after its exit as a zombie.", valueName: "SECONDS"))
@@ -93,8 +75,9 @@ struct Trace: ParsableCommand {
     var duration: Double?
 
     @Option(help: ArgumentHelp(
-        "Ring buffer size: MiB, or with a K or M suffix; a power of two.", valueName: "SIZE"))
-    var ringSize: String = "4"
+        "Ring buffer size: MiB, or with a K or M suffix; a power of two (default: 4M).", valueName: "SIZE"),
+        transform: CLIValues.ringBytes)
+    var ringSize = TracerConfig().ringBytes
 
     @Option(help: ArgumentHelp("Record at most N arguments of each exec.", valueName: "N"))
     var maxArgs: Int = Argv.defaultMaxArgs
@@ -105,10 +88,8 @@ struct Trace: ParsableCommand {
     @Flag(help: "At the end, print the same report as `pidtrace summary` on standard error.")
     var summary = false
 
-    @Option(help: ArgumentHelp(
-        "Diagnostics on stderr from this level up: trace, debug, info, notice, warning, error, critical.",
-        valueName: "LEVEL"))
-    var logLevel: String = "warning"
+    @Option(help: ArgumentHelp("Diagnostics on stderr from this level up.", valueName: "LEVEL"))
+    var logLevel = Logger.Level.warning
 
     @Flag(help: "Show libbpf's own messages.")
     var verbose = false
@@ -117,15 +98,9 @@ struct Trace: ParsableCommand {
     var pauseConsumerMs: Int = 0
 
     mutating func validate() throws {
-        _ = try CLIValues.kinds(events)
-        _ = try CLIValues.ringBytes(ringSize)
         if let duration, !(duration > 0 && duration <= 365 * 86400) {
             throw ValidationError("--duration must be a number of seconds above 0")
         }
-        if Logger.Level(rawValue: logLevel) == nil {
-            throw ValidationError("--log-level: unknown level '\(logLevel)' (trace, debug, info, notice, warning, error, critical)")
-        }
-        if signals != "default" && signals != "all" { throw ValidationError("--signals is 'default' or 'all'") }
         if !(zombieAfter > 0 && zombieAfter <= 86400) {
             throw ValidationError("--zombie-after must be a number of seconds above 0 (at most a day)")
         }
@@ -137,28 +112,22 @@ struct Trace: ParsableCommand {
         if pidns.contains(0) { throw ValidationError("--pidns 0 is not a namespace inode") }
         if quiet && output == nil && !json { throw ValidationError("--quiet without --output or --json records nothing") }
         if !(0...60_000).contains(pauseConsumerMs) { throw ValidationError("--pause-consumer-ms out of range") }
-        if containers.contains(where: { $0.isEmpty }) { throw ValidationError("--container needs a name or an ID") }
-        try PodArguments.validate(pods: pods, containers: containers, namespace: namespace, runtimeRoots: runtimeRoot)
-        if wait && containers.isEmpty && pods.isEmpty { throw ValidationError("--wait goes with --container or --pod") }
-        if let dockerHost {
-            do {
-                _ = try DockerEndpoint.socketPath(fromURL: dockerHost, source: "--docker-host")
-            } catch {
-                throw ValidationError(error.description)
-            }
+        try selection.check(refs: selection.containers)
+        if wait && selection.containers.isEmpty && selection.pods.isEmpty {
+            throw ValidationError("--wait goes with --container or --pod")
         }
     }
 
     func options(proc: ProcReader = ProcReader()) throws(TraceError) -> TraceOptions {
         var o = TraceOptions()
-        o.tracer.kinds = Set((try? CLIValues.kinds(events)) ?? EventKind.allCases)
+        o.tracer.kinds = events
         o.tracer.threads = threads
-        o.tracer.allSignals = signals == "all"
+        o.tracer.allSignals = signals == .all
         o.zombieAfterSeconds = zombieAfter
         o.summary = summary
         // Not over a table or over NDJSON on the same terminal.
         o.liveStatus = (quiet || json) && isatty(STDERR_FILENO) == 1 && !(json && isatty(STDOUT_FILENO) == 1)
-        o.tracer.ringBytes = (try? CLIValues.ringBytes(ringSize)) ?? TracerConfig().ringBytes
+        o.tracer.ringBytes = ringSize
         for p in pid {
             guard let inode = proc.namespaceInode(pid: p) else { throw .noSuchProcess(p) }
             o.tracer.pidNamespaces.append(inode)
@@ -177,17 +146,17 @@ struct Trace: ParsableCommand {
         o.outputOwner = FileOwner.sudoInvoker(environment: DockerEndpoint.processEnvironment())
         o.verbose = verbose
         o.pauseConsumerMs = pauseConsumerMs
-        let selectors = PodArguments.selectors(pods: pods, containers: containers, namespace: namespace)
-        o.containers = selectors.isEmpty ? containers : []
+        let selectors = selection.podSelectors(refs: selection.containers)
+        o.containers = selectors.isEmpty ? selection.containers : []
         o.pods = selectors
-        if !runtimeRoot.isEmpty { o.runtimeRoots = runtimeRoot }
-        o.dockerHost = dockerHost
+        if !selection.runtimeRoot.isEmpty { o.runtimeRoots = selection.runtimeRoot }
+        o.dockerHost = selection.dockerHost
         o.waitForContainers = wait
         return o
     }
 
     func run() throws {
-        Log.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .warning)
+        Log.bootstrap(level: logLevel)
         StopRequest.installSignalHandlers()
         do {
             let session = try TraceSession(options: try options())
@@ -200,14 +169,22 @@ struct Trace: ParsableCommand {
     }
 }
 
-/// Parsing of option values, shared by validate() and run().
+/// `--signals`.
+enum SignalSelection: String, CaseIterable, ExpressibleByArgument {
+    case `default`, all
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Parsers of option values (argument-parser's transforms): each value is parsed once,
+/// and a bad one is named with the option by argument-parser.
 enum CLIValues {
     static func kinds(_ list: String) throws -> [EventKind] {
         let names = list.split(separator: ",").map { $0.trimmingWhitespace() }
-        guard !names.isEmpty else { throw ValidationError("--events needs at least one event kind") }
+        guard !names.isEmpty else { throw ValidationError("no event kind given") }
         return try names.map { name in
             guard let kind = EventKind(name: name) else {
-                throw ValidationError("--events: unknown kind '\(name)' (known: \(EventKind.allCases.map(\.name).joined(separator: ", ")))")
+                throw ValidationError("unknown kind '\(name)' (known: \(EventKind.allCases.map(\.name).joined(separator: ", ")))")
             }
             return kind
         }
@@ -222,11 +199,11 @@ enum CLIValues {
             digits = digits.dropLast()
         }
         guard let n = UInt64(digits), n > 0, n <= (1 << 30) / unit else {
-            throw ValidationError("--ring-size '\(text)' is not a size between 4K and 1024M")
+            throw ValidationError("'\(text)' is not a size between 4K and 1024M")
         }
         let bytes = n * unit
         guard bytes >= 4096, bytes & (bytes - 1) == 0 else {
-            throw ValidationError("--ring-size must be a power of two of at least 4K (e.g. 64K, 8M)")
+            throw ValidationError("a power of two of at least 4K is needed (e.g. 64K, 8M)")
         }
         return UInt32(bytes)
     }

@@ -81,12 +81,12 @@ struct RecordDocTests {
     // MARK: the encoder
 
     static func sourceKeys() throws -> Set<String> {
-        let source = try text("Sources/PidtraceCore/Output/NDJSONEncoder.swift")
+        let source = try text("Sources/PidtraceCore/Output/NDJSON/NDJSONEncoder.swift")
         return Set(try captures(#"(?:field|beginObject|key)\(\s*"([a-z0-9_]+)""#, in: source))
     }
 
     static func sourceKinds() throws -> Set<String> {
-        Set(try captures(#"common\(\s*"([a-z_]+)""#, in: try text("Sources/PidtraceCore/Output/NDJSONEncoder.swift")))
+        Set(try captures(#"common\(\s*"([a-z_]+)""#, in: try text("Sources/PidtraceCore/Output/NDJSON/NDJSONEncoder.swift")))
     }
 
     /// Every key of a record, nested ones as `object.key`.

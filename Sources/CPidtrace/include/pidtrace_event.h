@@ -100,4 +100,11 @@ struct pt_exec_event {
 	char args[PT_ARGS_LEN]; /* NUL-separated argv, as in /proc/PID/cmdline */
 };
 
+/* The size of an exec record: the struct cut after args_len bytes of args. The BPF
+ * program writes this many bytes; Swift expects them. */
+static inline __u32 pt_exec_event_size(__u32 args_len)
+{
+	return __builtin_offsetof(struct pt_exec_event, args) + args_len;
+}
+
 #endif

@@ -139,12 +139,14 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
     case tooShort(size: Int, needed: Int)
     case unknownKind(UInt32)
     case badLevel(UInt32)
+    case badArgsLength(UInt32)
 
     public var description: String {
         switch self {
         case let .tooShort(size, needed): "event record of \(size) bytes, expected at least \(needed)"
         case let .unknownKind(kind): "event record of unknown kind \(kind)"
         case let .badLevel(level): "event record with PID namespace level \(level)"
+        case let .badArgsLength(length): "exec record with \(length) bytes of argv, beyond the \(PT_ARGS_LEN) the kernel side copies"
         }
     }
 }
@@ -202,10 +204,10 @@ extension ProcessEvent {
         default:
             return
         }
+        guard raw.args_len <= UInt32(PT_ARGS_LEN) else { throw .badArgsLength(raw.args_len) }
+        let size = Int(pt_exec_event_size(raw.args_len))
+        guard record.count >= size else { throw .tooShort(size: record.count, needed: size) }
         let argsEnd = Self.argsOffset + Int(raw.args_len)
-        guard record.count >= argsEnd, raw.args_len <= UInt32(PT_ARGS_LEN) else {
-            throw .tooShort(size: record.count, needed: argsEnd)
-        }
         filename = Self.cString(UnsafeRawBufferPointer(
             rebasing: record[Self.filenameOffset..<Self.filenameOffset + Int(PT_FILENAME_LEN)]))
         argsArea = Array(record[Self.argsOffset..<argsEnd])

@@ -2,18 +2,40 @@
 /// then only passed along (record enum, sinks, zombie table), each time by reference
 /// rather than as a copy of several hundred bytes.
 public final class ProcessRecord: Sendable {
-    public let event: ProcessEvent
-    /// exec only.
-    public let argv: Argv?
-    public let container: ContainerAttribution?
-    /// signal only: the sender's container, when it is in a followed one.
-    public let senderContainer: ContainerAttribution?
+    /// What each kind adds. Only kinds a process record can have: a released zombie
+    /// is a `ReapRecord`.
+    public enum Detail: Sendable {
+        case fork
+        /// The argv as recorded (limits and redaction applied).
+        case exec(Argv)
+        case exit
+        /// The sender's container, when it is in a followed one.
+        case signal(senderContainer: ContainerAttribution?)
+        case oomKill
+    }
 
+    public let event: ProcessEvent
+    public let detail: Detail
+    public let container: ContainerAttribution?
+
+    /// `argv`: an exec's, else ignored; without it, the whole area with default limits.
+    /// `senderContainer`: a signal's.
     public init(event: ProcessEvent, argv: Argv? = nil, container: ContainerAttribution? = nil,
                 senderContainer: ContainerAttribution? = nil) {
+        switch event.kind {
+        case .fork: detail = .fork
+        case .exec: detail = .exec(argv ?? Argv(area: event.argsArea, areaTruncated: event.argsAreaTruncated))
+        case .exit: detail = .exit
+        case .signal: detail = .signal(senderContainer: senderContainer)
+        case .oomKill: detail = .oomKill
+        case .reap: preconditionFailure("a reap is a ReapRecord, not a process record")
+        }
         self.event = event
-        self.argv = argv
         self.container = container
-        self.senderContainer = senderContainer
+    }
+
+    /// exec only.
+    public var argv: Argv? {
+        if case let .exec(argv) = detail { argv } else { nil }
     }
 }

@@ -28,10 +28,9 @@ enum RecordBytes {
         withUnsafeBytes(of: event) { Array($0) }
     }
 
-    /// The exec record as sent: cut after offsetof(args) + args_len.
+    /// The exec record as sent: cut after args_len bytes of args (the header's size).
     static func bytes(_ exec: pt_exec_event) -> [UInt8] {
-        let argsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.args)!
-        return withUnsafeBytes(of: exec) { Array($0.prefix(argsOffset + Int(exec.base.args_len))) }
+        withUnsafeBytes(of: exec) { Array($0.prefix(Int(pt_exec_event_size(exec.base.args_len)))) }
     }
 
     static func decode(_ bytes: [UInt8]) throws -> ProcessEvent {

@@ -91,27 +91,25 @@ public struct NDJSONEncoder: Sendable {
 
     private func encodeProcess(_ p: ProcessRecord, _ out: inout JSONBuffer) {
         // Through `p.event` each time: a local copy of the event costs more than the encoding.
-        switch p.event.kind {
+        switch p.detail {
         case .fork: common("fork", tsNs: p.event.tsNs, &out)
         case .exec: common("exec", tsNs: p.event.tsNs, &out)
         case .exit: common("exit", tsNs: p.event.tsNs, &out)
         case .signal: common("signal", tsNs: p.event.tsNs, &out)
         case .oomKill: common("oom_kill", tsNs: p.event.tsNs, &out)
-        case .reap: common("reap", tsNs: p.event.tsNs, &out) // written as ReapRecord; kept for completeness
         }
         processFields(p.event, &out)
-        switch p.event.kind {
+        switch p.detail {
         case .fork:
             if p.event.startsNewPIDNamespace { out.field("new_pidns", true) }
-        case .exec:
+        case let .exec(argv):
             out.field("filename", string: p.event.filename)
-            let argv = p.argv ?? Argv(area: p.event.argsArea, areaTruncated: p.event.argsAreaTruncated)
             out.field("argv", strings: argv.args)
             out.field("argv_truncated", argv.truncated)
         case .exit:
             encodeExitStatus(p.event.exit, &out)
             out.field("age_ns", p.event.tsNs >= p.event.startNs ? p.event.tsNs - p.event.startNs : 0)
-        case .signal:
+        case let .signal(senderContainer):
             if let s = p.event.signal {
                 out.field("signal", s.number)
                 out.field("signal_name", SignalName.of(s.number))
@@ -127,13 +125,11 @@ public struct NDJSONEncoder: Sendable {
                 if sender.nsPID != 0 { out.field("ns_pid", sender.nsPID) }
                 out.field("pidns", sender.pidns)
                 out.field("comm", string: sender.comm)
-                encodeContainer(p.senderContainer, &out)
+                encodeContainer(senderContainer, &out)
                 out.endObject()
             }
         case .oomKill:
             if let memcg = p.event.memcgID { out.field("memcg_id", memcg) }
-        case .reap:
-            break
         }
         encodeContainer(p.container, &out)
     }

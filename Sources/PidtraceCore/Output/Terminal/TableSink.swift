@@ -168,11 +168,10 @@ public final class TableSink: RecordSink {
         let e = p.event
         var parts: [String] = []
         if e.isThread { parts.append("thread \(e.hostTID)") }
-        switch e.kind {
+        switch p.detail {
         case .fork:
             if e.startsNewPIDNamespace { parts.append("init of a new PID namespace") }
-        case .exec:
-            let argv = p.argv ?? Argv(area: e.argsArea, areaTruncated: e.argsAreaTruncated)
+        case let .exec(argv):
             parts.append(ShellQuote.join(argv.args.map(TerminalText.printable)) + (argv.truncated ? " …" : ""))
         case .exit:
             parts.append(Self.describe(e.exit))
@@ -186,8 +185,6 @@ public final class TableSink: RecordSink {
             }
         case .oomKill:
             parts.append("chosen by the OOM killer" + (e.memcgID.map { " (memory cgroup \($0))" } ?? ""))
-        case .reap:
-            break
         }
         return parts.joined(separator: ", ")
     }
