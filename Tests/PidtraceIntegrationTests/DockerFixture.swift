@@ -92,10 +92,15 @@ final class DockerContainer {
     private var removed = false
 
     /// `command` after the image; empty runs the image's entrypoint (the nginx images).
-    init(_ command: [String], options: [String] = [], image: String = DockerFixture.image) throws {
+    /// `started: false` only creates it (`start()` runs it): a test that must see its
+    /// first process traces it with `--wait` from before it starts, at any load.
+    init(_ command: [String], options: [String] = [], image: String = DockerFixture.image, started: Bool = true) throws {
         name = "pidtrace-test-\(UUID().uuidString.prefix(8).lowercased())"
-        id = try DockerFixture.dockerOutput(["run", "-d", "--name", name] + options + [image] + command)
+        id = try DockerFixture.dockerOutput([started ? "run" : "create"] + (started ? ["-d"] : []) + ["--name", name]
+                                            + options + [image] + command)
     }
+
+    func start() throws { _ = try DockerFixture.dockerOutput(["start", id]) }
 
     /// `State.Pid` as docker inspect reports it now.
     func hostPID() throws -> Int {

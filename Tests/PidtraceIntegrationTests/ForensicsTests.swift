@@ -9,8 +9,9 @@ struct ForensicsTests {
     static let ignoresTERM = ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
 
     @Test func pid1ExitCode() throws {
-        let web = try DockerContainer(["sh", "-c", "sleep 1; exit 3"])
-        let tracer = try TracerRun(["--container", web.name])
+        let web = try DockerContainer(["sh", "-c", "sleep 1; exit 3"], started: false)
+        let tracer = try TracerRun(["--container", web.name, "--wait"])
+        try web.start()
         let records = try tracer.waitFor("container_exit", timeout: 15) { $0.contains { $0.event == "container_exit" } }
         let end = try #require(records.first { $0.event == "container_exit" })
         #expect(end.int("exit_code") == 3 && end["signal"] == nil)
@@ -72,8 +73,9 @@ struct ForensicsTests {
 
     @Test func oomKillIsRecorded() throws {
         let web = try DockerContainer(["sh", "-c", "sleep 1; tail /dev/zero"],
-                                      options: ["--memory", "16m", "--memory-swap", "16m"])
-        let tracer = try TracerRun(["--container", web.name])
+                                      options: ["--memory", "16m", "--memory-swap", "16m"], started: false)
+        let tracer = try TracerRun(["--container", web.name, "--wait"])
+        try web.start()
         let records = try tracer.waitFor("container_exit", timeout: 20) { $0.contains { $0.event == "container_exit" } }
         guard try web.inspect("{{.State.OOMKilled}}") == "true" else {
             Issue.record("the kernel here did not OOM-kill a container over its 16 MiB limit")
@@ -89,8 +91,9 @@ struct ForensicsTests {
     static let orphanMaker = ["sh", "-c", "sleep 1; (sleep 0.2 &); exec sleep 300"]
 
     @Test func pid1ThatNeverWaitsLeavesAZombie() throws {
-        let web = try DockerContainer(Self.orphanMaker)
-        let tracer = try TracerRun(["--container", web.name, "--zombie-after", "1"])
+        let web = try DockerContainer(Self.orphanMaker, started: false)
+        let tracer = try TracerRun(["--container", web.name, "--zombie-after", "1", "--wait"])
+        try web.start()
         let records = try tracer.waitFor("a zombie record", timeout: 10) { $0.contains { $0.event == "zombie" } }
         let zombie = try #require(records.first { $0.event == "zombie" })
         #expect(zombie["comm"] as? String == "sleep")
@@ -105,8 +108,9 @@ struct ForensicsTests {
     }
 
     @Test func reapingInitReapsOrphansQuickly() throws {
-        let web = try DockerContainer(Self.orphanMaker, options: ["--init"])
-        let tracer = try TracerRun(["--container", web.name, "--zombie-after", "1"])
+        let web = try DockerContainer(Self.orphanMaker, options: ["--init"], started: false)
+        let tracer = try TracerRun(["--container", web.name, "--zombie-after", "1", "--wait"])
+        try web.start()
         let records = try tracer.waitFor("the orphan's reap", timeout: 10) { records in
             records.contains { $0.event == "reap" && $0["reparented_to_ns_init"] as? Bool == true }
         }
@@ -122,11 +126,13 @@ struct ForensicsTests {
     }
 
     @Test func liveSummaryOnStandardError() throws {
-        // PID 1 lives long enough for pidtrace to be attached before it exits, even on a
-        // loaded machine (startup with --container: ~0.35 s median at load 12 here).
-        let web = try DockerContainer(["sh", "-c", "sleep 2; exit 3"])
-        let r = try runPidtrace(["--container", web.name, "--quiet", "--json", "--summary", "--duration", "4"])
-        #expect(r.status == 0)
-        #expect(r.stderr.contains("container \(web.name)") && r.stderr.contains("ended: exit 3"), "\(r.stderr)")
+        let web = try DockerContainer(["sh", "-c", "sleep 0.5; exit 3"], started: false)
+        let tracer = try TracerRun(["--container", web.name, "--wait", "--summary"])
+        try web.start()
+        try tracer.waitFor("container_exit", timeout: 15) { $0.contains { $0.event == "container_exit" } }
+        try tracer.stop()
+        #expect(tracer.process.terminationStatus == 0)
+        let stderr = tracer.stderrText()
+        #expect(stderr.contains("container \(web.name)") && stderr.contains("ended: exit 3"), "\(stderr)")
     }
 }

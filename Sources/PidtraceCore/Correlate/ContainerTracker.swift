@@ -304,7 +304,7 @@ public final class ContainerTracker {
         if !event.isUnwatched || watchedHere {
             filter?.unwatch(pidNamespace: inode)
             // Programs that saw it watched a moment ago may still commit events.
-            foreign[inode] = BootClock.nowBootNs() + RecordOrderer.slackNs
+            foreign[inode] = BootClock.nowBootNs() + TraceRecord.orderSlackNs
             namespaces[inode] = nil
             Log.logger.debug("PID namespace not followed", metadata: ["pidns": "\(inode)"])
         }

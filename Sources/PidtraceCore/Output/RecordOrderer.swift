@@ -5,12 +5,8 @@
 /// records of two CPUs can cross; and records user space makes (a `snapshot`, a
 /// `zombie`, a `lost` count) carry the time they are made while older kernel records
 /// may still wait in the ring. A record is held until no earlier one can still come:
-/// until the ring has been read past its time plus `slackNs`.
+/// until the ring has been read past its time plus `TraceRecord.orderSlackNs`.
 final class RecordOrderer {
-    /// How long after taking its time a BPF program may commit its record. Far more
-    /// than it takes (microseconds); a program preempted for longer than this between
-    /// the two can still be out of order by that much.
-    static let slackNs: UInt64 = 10_000_000
     /// Held records beyond this are released as far as the ring has been read, so a
     /// long drain does not pile them up.
     static let releaseAbove = 4096
@@ -43,8 +39,8 @@ final class RecordOrderer {
             while i > head && held[i - 1].tsNs > ts { i -= 1 }
             held.insert(record, at: i)
         }
-        if held.count - head > Self.releaseAbove, ringNs > Self.slackNs {
-            release(upTo: ringNs - Self.slackNs, emit)
+        if held.count - head > Self.releaseAbove, ringNs > TraceRecord.orderSlackNs {
+            release(upTo: ringNs - TraceRecord.orderSlackNs, emit)
         }
     }
 
@@ -75,23 +71,6 @@ final class RecordOrderer {
         } else if head > 1024 && head * 2 > held.count {
             held.removeFirst(head)
             head = 0
-        }
-    }
-}
-
-extension TraceRecord {
-    /// Boot-time ns of the record.
-    var tsNs: UInt64 {
-        switch self {
-        case let .start(s): s.tsNs
-        case let .process(p): p.event.tsNs
-        case let .lost(l): l.tsNs
-        case let .stop(s): s.tsNs
-        case let .snapshot(s): s.tsNs
-        case let .containerStart(c), let .containerExit(c): c.tsNs
-        case let .reap(r): r.tsNs
-        case let .zombie(z): z.tsNs
-        case let .notice(n): n.tsNs
         }
     }
 }

@@ -74,7 +74,7 @@ struct Diagnosis {
         let finalKill = g.signalsToInit.last { $0.number == 9 && ($0.stamp.tsNs ?? 0) >= askNs }
         let unaware = processesNeverAsked(since: askNs)
         switch g.ending {
-        case let .killed(9, _, _, _)? where finalKill != nil:
+        case .killed(9, _, _, _)? where finalKill != nil:
             let delay = finalKill.flatMap { $0.stamp.tsNs }.map { F.shortDuration($0 - askNs) } ?? "?"
             let killer = finalKill?.sender.map { " from " + F.sender($0) } ?? ""
             let first = request.result == "ignored"

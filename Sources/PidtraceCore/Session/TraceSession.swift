@@ -91,9 +91,9 @@ public final class TraceSession {
             }
             correlator.tick(nowNs: BootClock.nowBootNs(), emit: emit)
             status?.update(nowNs: BootClock.nowBootNs(), events: written, lost: losses.reported,
-                           containers: follower?.tracker)
+                           containers: follower.map { ($0.tracker.followedCount, $0.tracker.generationCount) })
             checkLosses(force: false)
-            if readFrom > RecordOrderer.slackNs { orderer.release(upTo: readFrom - RecordOrderer.slackNs, outputs.write) }
+            if readFrom > TraceRecord.orderSlackNs { orderer.release(upTo: readFrom - TraceRecord.orderSlackNs, outputs.write) }
             outputs.flush()
             noteOutputFailures()
             if let deadline, BootClock.nowBootNs() >= deadline { StopRequest.request(.duration) }

@@ -7,7 +7,7 @@ struct ReportLineReaderTests {
     private func lines(_ bytes: [UInt8], max: Int = 16) throws -> [NDJSONLineReader.Line] {
         let dir = TemporaryDirectory("pidtrace-lines")
         let path = dir.path + "/x.ndjson"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         let reader = try NDJSONLineReader(path: path, maxLineBytes: max)
         var result: [NDJSONLineReader.Line] = []
         while let line = try reader.next() { result.append(line) }

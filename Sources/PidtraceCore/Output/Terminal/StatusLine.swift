@@ -14,14 +14,15 @@ final class StatusLine {
     }
 
     /// Redraws at most once a second.
-    func update(nowNs: UInt64, events: UInt64, lost: UInt64, containers: ContainerTracker?) {
+    /// `containers`: how many are followed and their generations, when containers are.
+    func update(nowNs: UInt64, events: UInt64, lost: UInt64, containers: (followed: Int, generations: Int)?) {
         guard nowNs - lastNs >= 1_000_000_000 else { return }
         let rate = Double(events - lastEvents) / (Double(nowNs - lastNs) / 1e9)
         lastNs = nowNs
         lastEvents = events
         var text = "\(Self.elapsed(nowNs - startNs))  \(Int(rate.rounded())) events/s  \(events) written  \(lost) lost"
         if let containers {
-            text += "  \(containers.followedCount) containers  \(containers.generationCount) generations"
+            text += "  \(containers.followed) containers  \(containers.generations) generations"
         }
         draw("\r\u{1B}[2K" + text)
         shown = true
