@@ -55,6 +55,16 @@ struct {
 	__type(value, __u8);
 } zombies SEC(".maps");
 
+/* Whether a release is matched against `zombies`: only under a PID namespace filter,
+ * because a released task's PIDs are detached and whether it was watched can no longer
+ * be told. On the whole host, user space reports a release only for a process whose
+ * exit it has (ZombieTracker), so the map would only cost an LRU update in every exit
+ * and a delete in every release (each over a microsecond here). */
+static __always_inline bool zombies_matched(void)
+{
+	return filter_pidns;
+}
+
 /* The exit of a process, claimed by the one thread that records it. Where the
  * tracepoint has no group_dead (6.12 and older; 6.18 has it), "the process is
  * gone" is read from signal->live, and threads exiting at once can all see it at
@@ -125,9 +135,50 @@ static __always_inline bool kind_wanted(__u32 kind)
 	return kind_mask & (1 << kind);
 }
 
+/* Reads: the handlers get BTF-typed task pointers (tp_btf), so a field is read with a
+ * plain dereference, which libbpf relocates (CO-RE) and the verifier turns into one
+ * fault-safe load (a faulting or NULL read gives 0, as bpf_probe_read_kernel does).
+ * That is a few times cheaper than BPF_CORE_READ's helper call per field, and these
+ * programs run in every fork, exec and exit on the host. BPF_CORE_READ stays where the
+ * index is variable (a PID namespace level below the host's: the verifier rejects a
+ * variable offset on a BTF pointer) or the pointer is not BTF-typed.
+ *
+ * Load time: a tracepoint's task pointer is trusted, and since 6.3 the verifier decides
+ * for every pointer read from a trusted (or RCU) pointer whether the result is trusted
+ * too by looking "<type>__safe_trusted", "__safe_rcu", ... up by name in the kernel's
+ * BTF: a linear search of some 10^5 types, several per read and per path the verifier
+ * walks. It made loading the hot programs take 30-270 ms here (against 2 ms). Read
+ * through bpf_rdonly_cast() (6.2+; the verifier turns it into a register move), the
+ * task is a read-only untrusted pointer: the same fault-safe loads, and nothing is
+ * looked up. Each hot handler comes in two programs, the same code with and without
+ * the cast; user space loads the cast one where the kernel's BTF has the kfunc
+ * (5.10 and 6.1 do not: there the verifier does no such search either). The kfunc is
+ * weak, so the object loads where it is missing. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+static __always_inline struct task_struct *untrusted(struct task_struct *task)
+{
+	return bpf_rdonly_cast(task, bpf_core_type_id_kernel(struct task_struct));
+}
+
+
 static __always_inline struct pid *process_pid(struct task_struct *task)
 {
 	return BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID]);
+}
+
+/* process_pid() of a BTF-typed task (a tracepoint's argument), read directly. */
+static __always_inline struct pid *btf_process_pid(struct task_struct *task)
+{
+	return task->signal->pids[PIDTYPE_TGID];
+}
+
+/* The kernel's comm, up to its NUL (user space stops there; newer kernels pad it). */
+static __always_inline void copy_comm(char *to, struct task_struct *task)
+{
+	const __u64 *from = (const __u64 *)task->comm;
+	((__u64 *)to)[0] = from[0];
+	((__u64 *)to)[1] = from[1];
 }
 
 /* Whether @task lives in a watched PID namespace or one nested below it. Checked
@@ -137,15 +188,18 @@ static __always_inline bool is_watched(struct task_struct *task)
 {
 	if (!filter_pidns)
 		return true;
-	struct pid *pid = process_pid(task);
-	__u32 level = BPF_CORE_READ(pid, level);
+	struct pid *pid = btf_process_pid(task);
+	__u32 level = pid->level;
+	__u32 inum = pid->numbers[0].ns->ns.inum;
 
+	if (bpf_map_lookup_elem(&watched_pidns, &inum))
+		return true;
 	/* A variable index needs BPF_CORE_READ (the verifier rejects a plain
 	 * dereference), and a fixed bound keeps the loop verifiable. */
-	for (__u32 i = 0; i < PT_MAX_NS_LEVELS; i++) {
+	for (__u32 i = 1; i < PT_MAX_NS_LEVELS; i++) {
 		if (i > level)
 			break;
-		__u32 inum = BPF_CORE_READ(pid, numbers[i].ns, ns.inum);
+		inum = BPF_CORE_READ(pid, numbers[i].ns, ns.inum);
 		if (bpf_map_lookup_elem(&watched_pidns, &inum))
 			return true;
 	}
@@ -187,8 +241,68 @@ static __always_inline void fill_peer(struct pt_peer *p, struct task_struct *pee
 	BPF_CORE_READ_STR_INTO(&p->comm, peer, comm);
 }
 
-/* Fills the process identity of @task into @e. */
+/* Fills the process identity of @task (BTF-typed) into @e. The loop over namespace
+ * levels comes last: the verifier walks what follows it once per way out of it, and
+ * each direct read costs it a walk of the kernel's type (program load time). */
+static __always_inline void fill_process_task(struct pt_event *e, struct task_struct *task, bool current)
+{
+	struct pid *pid = btf_process_pid(task);
+	struct task_struct *parent = task->real_parent;
+	__u32 level = pid->level;
+
+	e->host_pid = task->tgid;
+	e->host_tid = task->pid;
+	e->host_ppid = parent->tgid;
+	e->mntns = task->nsproxy->mnt_ns->ns.inum;
+	/* The same id, one helper call instead of three pointer reads to verify. */
+	e->cgroup_id = current ? bpf_get_current_cgroup_id() : task->cgroups->dfl_cgrp->kn->id;
+	e->uid = task->real_cred->uid.val;
+	e->gid = task->real_cred->gid.val;
+	e->start_ns = task->group_leader->start_boottime;
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	copy_comm(e->comm, task);
+	e->ns_level = level;
+	e->ns_pids[0] = pid->numbers[0].nr;
+	if (level == 0) {
+		/* In the host's namespace (most tasks): its view is the host's. */
+		e->ns_tid = e->host_tid;
+		e->ns_ppid = e->host_ppid;
+		e->pidns = pid->numbers[0].ns->ns.inum;
+		return;
+	}
+	if (level >= PT_MAX_NS_LEVELS)
+		return;
+	struct pid *ppid = parent->signal->pids[PIDTYPE_TGID];
+	__u32 ppid_level = ppid->level;
+	struct pid_namespace *ns = BPF_CORE_READ(pid, numbers[level].ns);
+
+	e->pidns = BPF_CORE_READ(ns, ns.inum);
+	e->ns_tid = BPF_CORE_READ(task, thread_pid, numbers[level].nr);
+	/* As getppid() inside: 0 when the parent lives outside the namespace. */
+	if (ppid_level >= level && BPF_CORE_READ(ppid, numbers[level].ns) == ns)
+		e->ns_ppid = BPF_CORE_READ(ppid, numbers[level].nr);
+	for (__u32 i = 1; i < PT_MAX_NS_LEVELS; i++) {
+		if (i > level)
+			break;
+		e->ns_pids[i] = BPF_CORE_READ(pid, numbers[i].nr);
+	}
+}
+
+/* @task is the task the event happened to (a fork's child). */
 static __always_inline void fill_process(struct pt_event *e, struct task_struct *task)
+{
+	fill_process_task(e, task, false);
+}
+
+/* @task is the current task (exec, exit). */
+static __always_inline void fill_current_process(struct pt_event *e, struct task_struct *task)
+{
+	fill_process_task(e, task, true);
+}
+
+/* fill_process() for any task pointer, BTF-typed or not, through BPF_CORE_READ: for
+ * the rare records (signals, OOM kills), whose programs then load faster. */
+static __always_inline void fill_process_any(struct pt_event *e, struct task_struct *task)
 {
 	struct pid *pid = process_pid(task);
 	struct pid *ppid = BPF_CORE_READ(task, real_parent, signal, pids[PIDTYPE_TGID]);
@@ -222,16 +336,15 @@ static __always_inline void fill_process(struct pt_event *e, struct task_struct 
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 }
 
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+static __always_inline int on_sched_process_fork(struct task_struct *child)
 {
-	bool thread = BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid);
+	bool thread = child->pid != child->tgid;
 	__u32 flags = thread ? PT_FLAG_THREAD : 0;
 	struct pt_event *e;
 
 	if (thread && !trace_threads)
 		return 0;
-	if (!thread && is_namespace_init(child))
+	if (!thread && btf_process_pid(child)->level > 0 && is_namespace_init(child))
 		flags |= PT_FLAG_NEW_PIDNS;
 	/* Namespace inits are sent even when forks are not asked for: user space
 	 * needs them to follow container restarts, and does not print them. */
@@ -247,46 +360,62 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	/* `lost` counts only events the user asked for: a namespace init sent just in
 	 * case (unwatched, or forks not asked for) is dropped silently when the ring is
 	 * full; the runtime's event stream still reports such a container's start. */
-	if (kind_wanted(PT_EVENT_FORK) && !(flags & PT_FLAG_UNWATCHED)) {
-		e = reserve_event(struct pt_event);
-	} else {
-		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-		if (e)
-			__builtin_memset(e, 0, sizeof(*e));
-	}
-	if (!e)
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		if (kind_wanted(PT_EVENT_FORK) && !(flags & PT_FLAG_UNWATCHED))
+			count_lost();
 		return 0;
-	fill_process(e, child);
-	if ((flags & PT_FLAG_UNWATCHED) && watch_new_pidns) {
-		__u8 tentative = WATCHED_TENTATIVELY;
-		if (!bpf_map_update_elem(&watched_pidns, &e->pidns, &tentative, BPF_NOEXIST))
-			flags |= PT_FLAG_WATCH_TENTATIVE;
 	}
+	__builtin_memset(e, 0, sizeof(*e));
 	e->kind = PT_EVENT_FORK;
 	e->flags = flags;
+	/* From here flags live in the record, not in a register: the verifier then
+	 * checks fill_process() once for every kind of fork, not once per flag value
+	 * (each of its direct reads costs load time). */
+	asm volatile("" ::: "memory");
+	fill_process(e, child);
+	if ((e->flags & PT_FLAG_UNWATCHED) && watch_new_pidns) {
+		__u8 tentative = WATCHED_TENTATIVELY;
+		if (!bpf_map_update_elem(&watched_pidns, &e->pidns, &tentative, BPF_NOEXIST))
+			e->flags |= PT_FLAG_WATCH_TENTATIVE;
+	}
 	/* User space must see a new namespace before its init execs, to follow it:
 	 * wake it now rather than when the batch is full. */
-	bpf_ringbuf_submit(e, (flags & PT_FLAG_NEW_PIDNS) ? BPF_RB_FORCE_WAKEUP : submit_flags());
+	bpf_ringbuf_submit(e, (e->flags & PT_FLAG_NEW_PIDNS) ? BPF_RB_FORCE_WAKEUP : submit_flags());
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
+	return on_sched_process_fork(child);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_sched_process_fork_cast, struct task_struct *parent, struct task_struct *child)
+{
+	return on_sched_process_fork(untrusted(child));
+}
+
+static __always_inline int on_sched_process_exec(struct task_struct *task, struct linux_binprm *bprm)
+{
+	if (!kind_wanted(PT_EVENT_EXEC) || !is_watched(task))
+		return 0;
 	__u32 zero = 0;
 	struct pt_exec_event *e = bpf_map_lookup_elem(&exec_scratch, &zero);
-	if (!e || !kind_wanted(PT_EVENT_EXEC) || !is_watched(task))
+	if (!e)
 		return 0;
 
-	__builtin_memset(&e->base, 0, sizeof(e->base));
-	fill_process(&e->base, task);
-	e->base.kind = PT_EVENT_EXEC;
-	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
-
 	/* The new image's argv is already in place at mm->arg_start. */
-	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
-	unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+	struct mm_struct *mm = task->mm;
+	unsigned long start = mm->arg_start;
+	unsigned long end = mm->arg_end;
 	__u64 len = end > start ? end - start : 0;
+
+	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), bprm->filename);
+	__builtin_memset(&e->base, 0, sizeof(e->base));
+	fill_current_process(&e->base, task);
+	e->base.kind = PT_EVENT_EXEC;
 	if (len > PT_ARGS_LEN) {
 		len = PT_ARGS_LEN;
 		e->base.flags |= PT_FLAG_ARGS_TRUNCATED;
@@ -301,6 +430,18 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, s
 	return 0;
 }
 
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_sched_process_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
+{
+	return on_sched_process_exec(task, bprm);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_sched_process_exec_cast, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
+{
+	return on_sched_process_exec(untrusted(task), bprm);
+}
+
 /* Records the exit of @task (a thread, or with @process_gone the whole process). */
 static __always_inline void record_exit(struct task_struct *task, bool process_gone)
 {
@@ -311,13 +452,13 @@ static __always_inline void record_exit(struct task_struct *task, bool process_g
 	e = reserve_event(struct pt_event);
 	if (!e)
 		return;
-	fill_process(e, task);
+	fill_current_process(e, task);
 	e->kind = PT_EVENT_EXIT;
 	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
 	e->exit_code = BPF_CORE_READ(task, exit_code);
 	__u32 tgid = e->host_pid;
 	bpf_ringbuf_submit(e, submit_flags());
-	if (process_gone && kind_wanted(PT_EVENT_REAP)) {
+	if (process_gone && kind_wanted(PT_EVENT_REAP) && zombies_matched()) {
 		__u8 one = 1;
 		bpf_map_update_elem(&zombies, &tgid, &one, BPF_ANY);
 	}
@@ -327,8 +468,7 @@ static __always_inline void record_exit(struct task_struct *task, bool process_g
  * fires per thread, after do_exit() decremented signal->live; 0 means the process
  * is gone, but threads exiting at once may all read 0: the first to claim the
  * process records it. */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
+static __always_inline int on_sched_process_exit(struct task_struct *task)
 {
 	bool process_gone = BPF_CORE_READ(task, signal, live.counter) == 0;
 
@@ -347,12 +487,31 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	return 0;
 }
 
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
+{
+	return on_sched_process_exit(task);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit_cast, struct task_struct *task)
+{
+	return on_sched_process_exit(untrusted(task));
+}
+
 /* Newer kernels (6.18 here) pass group_dead: true for exactly one thread, the one
  * whose decrement of signal->live reached 0. Chosen at load time from the BTF. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_sched_process_exit_group_dead, struct task_struct *task, bool group_dead)
 {
 	record_exit(task, group_dead);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit_group_dead_cast, struct task_struct *task, bool group_dead)
+{
+	record_exit(untrusted(task), group_dead);
 	return 0;
 }
 
@@ -385,15 +544,16 @@ static __always_inline bool is_pidns_teardown(struct task_struct *sender, struct
 	return pid_in_namespace(target, level, BPF_CORE_READ(spid, numbers[level].ns)) != 0;
 }
 
-SEC("tp_btf/signal_generate")
-int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
-	     int group, int result)
+static __always_inline int on_signal_generate(int sig, struct kernel_siginfo *info, struct task_struct *task,
+					      int group, int result)
 {
 	struct pt_signal_event *e;
 
 	if (!kind_wanted(PT_EVENT_SIGNAL))
 		return 0;
-	if (!all_signals && is_harmless_signal(sig) && !is_namespace_init(task))
+	/* SIGCHLD at every exit: settle it on the level, read directly, when it can. */
+	if (!all_signals && is_harmless_signal(sig) &&
+	    (btf_process_pid(task)->level == 0 || !is_namespace_init(task)))
 		return 0;
 	if (!is_watched(task))
 		return 0;
@@ -403,7 +563,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	/* bpf_get_current_task_btf() needs 5.11; the plain helper works from 5.10
 	 * (every read of the task goes through BPF_CORE_READ anyway). */
 	struct task_struct *current = (struct task_struct *)bpf_get_current_task();
-	fill_process(&e->base, task);
+	fill_process_any(&e->base, task);
 	e->base.kind = PT_EVENT_SIGNAL;
 	e->signal = sig;
 	/* The special siginfo values are not pointers: report the code the receiver sees,
@@ -430,6 +590,20 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	return 0;
 }
 
+SEC("tp_btf/signal_generate")
+int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	return on_signal_generate(sig, info, task, group, result);
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(handle_signal_generate_cast, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	return on_signal_generate(sig, info, untrusted(task), group, result);
+}
+
 /* Records @task as chosen by the OOM killer. */
 static __always_inline void record_oom_kill(struct task_struct *task)
 {
@@ -440,7 +614,7 @@ static __always_inline void record_oom_kill(struct task_struct *task)
 	e = reserve_event(struct pt_oom_event);
 	if (!e)
 		return;
-	fill_process(&e->base, task);
+	fill_process_any(&e->base, task);
 	e->base.kind = PT_EVENT_OOM_KILL;
 	int memcg = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
 	if (memcg >= 0 && memcg < 16)
@@ -495,18 +669,28 @@ int BPF_PROG(handle_mark_victim_pid, int pid)
 
 /* sched_process_free fires once a dead task is released (after an RCU grace
  * period): for a process leader that ends its time as a zombie. Its PIDs are
- * already detached then, so only processes whose exit we recorded (in `zombies`)
- * are reported, and user space supplies their namespace view. (This kernel has
- * no kprobes or fentry, CONFIG_KPROBES and ftrace being off: tracepoints work.) */
-SEC("tp_btf/sched_process_free")
-int BPF_PROG(handle_sched_process_free, struct task_struct *task)
+ * already detached then, so user space supplies their namespace view from the exit
+ * (and reports nothing for a process whose exit it has not: see zombies_matched()).
+ * (This kernel has no kprobes or fentry, CONFIG_KPROBES and ftrace being off:
+ * tracepoints work.) */
+static __always_inline int on_sched_process_free(struct task_struct *task)
 {
-	__u32 tgid = BPF_CORE_READ(task, tgid);
+	/* Runs for every task freed on the host: the cheapest tests first. A release
+	 * matters only with the exit, which is recorded only when asked for. */
+	if (!kind_wanted(PT_EVENT_REAP) || !kind_wanted(PT_EVENT_EXIT))
+		return 0;
+	__u32 tgid = task->tgid;
 	struct pt_reap_event *e;
 
-	if (BPF_CORE_READ(task, pid) != tgid || !bpf_map_lookup_elem(&zombies, &tgid))
+	/* Process leaders only; under a filter, those whose exit was recorded (most are
+	 * not: the lookup takes no lock, the delete does). */
+	if (task->pid != tgid)
 		return 0;
-	bpf_map_delete_elem(&zombies, &tgid);
+	if (zombies_matched()) {
+		if (!bpf_map_lookup_elem(&zombies, &tgid))
+			return 0;
+		bpf_map_delete_elem(&zombies, &tgid);
+	}
 	e = reserve_event(struct pt_reap_event);
 	if (!e)
 		return 0;
@@ -514,19 +698,34 @@ int BPF_PROG(handle_sched_process_free, struct task_struct *task)
 	e->base.ts_ns = bpf_ktime_get_boot_ns();
 	e->base.host_pid = tgid;
 	e->base.host_tid = tgid;
-	e->base.exit_code = BPF_CORE_READ(task, exit_code);
-	BPF_CORE_READ_STR_INTO(&e->base.comm, task, comm);
+	e->base.exit_code = task->exit_code;
+	copy_comm(e->base.comm, task);
 	/* The parent it was released to: the one whose wait() reaped it. */
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
-	struct pid *ppid = process_pid(parent);
-	__u32 level = BPF_CORE_READ(ppid, level);
-	e->reaper.host_pid = BPF_CORE_READ(parent, tgid);
-	e->reaper.host_tid = BPF_CORE_READ(parent, pid);
-	if (level < PT_MAX_NS_LEVELS) {
+	struct task_struct *parent = task->real_parent;
+	struct pid *ppid = btf_process_pid(parent);
+	__u32 level = ppid->level;
+	e->reaper.host_pid = parent->tgid;
+	e->reaper.host_tid = parent->pid;
+	if (level == 0) {
+		e->reaper.pidns = ppid->numbers[0].ns->ns.inum;
+		e->reaper.ns_pid = ppid->numbers[0].nr;
+	} else if (level < PT_MAX_NS_LEVELS) {
 		e->reaper.pidns = BPF_CORE_READ(ppid, numbers[level].ns, ns.inum);
 		e->reaper.ns_pid = BPF_CORE_READ(ppid, numbers[level].nr); /* in its own namespace */
 	}
-	BPF_CORE_READ_STR_INTO(&e->reaper.comm, parent, comm);
+	copy_comm(e->reaper.comm, parent);
 	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
+}
+
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(handle_sched_process_free, struct task_struct *task)
+{
+	return on_sched_process_free(task);
+}
+
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(handle_sched_process_free_cast, struct task_struct *task)
+{
+	return on_sched_process_free(untrusted(task));
 }

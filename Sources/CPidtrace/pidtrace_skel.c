@@ -34,6 +34,12 @@ static struct bpf_program *program(struct pidtrace_bpf *skel, enum pt_program p)
 	case PT_PROG_OOM_PID: return skel->progs.handle_mark_victim_pid;
 	case PT_PROG_OOM_SIGNAL: return skel->progs.handle_signal_generate_oom;
 	case PT_PROG_FREE: return skel->progs.handle_sched_process_free;
+	case PT_PROG_FORK_CAST: return skel->progs.handle_sched_process_fork_cast;
+	case PT_PROG_EXEC_CAST: return skel->progs.handle_sched_process_exec_cast;
+	case PT_PROG_EXIT_CAST: return skel->progs.handle_sched_process_exit_cast;
+	case PT_PROG_EXIT_GROUP_DEAD_CAST: return skel->progs.handle_sched_process_exit_group_dead_cast;
+	case PT_PROG_SIGNAL_CAST: return skel->progs.handle_signal_generate_cast;
+	case PT_PROG_FREE_CAST: return skel->progs.handle_sched_process_free_cast;
 	case PT_PROG_COUNT: break;
 	}
 	return NULL;
@@ -108,6 +114,11 @@ int pt_tracepoint_arg_is_pointer(const struct btf *btf, const char *name, int in
 	while (t && (btf_is_mod(t) || btf_is_typedef(t)))
 		t = btf__type_by_id(btf, t->type);
 	return t && btf_is_ptr(t);
+}
+
+int pt_btf_has_function(const struct btf *btf, const char *name)
+{
+	return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 
 static int print_verbose(enum libbpf_print_level level, const char *format, va_list args)

@@ -36,6 +36,19 @@ struct KernelSupportTests {
         #expect(p[.reap] == [PT_PROG_FREE])
     }
 
+    @Test func kernelsWithRdonlyCastLoadTheCastVariants() {
+        let k = KernelSupport(tracepoints: Self.shapes(exit: [true, false], markVictim: [true, false]), rdonlyCast: true)
+        let p = k.programs(for: Set(EventKind.allCases))
+        #expect(p[.fork] == [PT_PROG_FORK_CAST])
+        #expect(p[.exec] == [PT_PROG_EXEC_CAST])
+        #expect(p[.exit] == [PT_PROG_EXIT_GROUP_DEAD_CAST])
+        #expect(p[.signal] == [PT_PROG_SIGNAL_CAST])
+        #expect(p[.reap] == [PT_PROG_FREE_CAST])
+        #expect(p[.oomKill] == [PT_PROG_OOM])
+        let claim = KernelSupport(tracepoints: Self.shapes(exit: [true], markVictim: [true]), rdonlyCast: true)
+        #expect(claim.programs(for: [.exit])[.exit] == [PT_PROG_EXIT_CAST])
+    }
+
     @Test func aMissingHookCostsItsFeatureOnlyAndSaysWhy() {
         var shapes = Self.shapes(exit: [true], markVictim: nil)
         shapes["sched_process_free"] = nil
@@ -62,5 +75,6 @@ struct KernelSupportTests {
         let k = try KernelSupport.probe(btfPath: "/sys/kernel/btf/vmlinux")
         #expect(k.unavailable.isEmpty, "\(k.unavailable)")
         #expect(k.programs(for: Set(EventKind.allCases)).count == EventKind.allCases.count)
+        #expect(k.programs(for: [.fork])[.fork] == [PT_PROG_FORK_CAST], "this kernel (6.18) has bpf_rdonly_cast")
     }
 }

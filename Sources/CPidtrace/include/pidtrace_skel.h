@@ -31,6 +31,14 @@ enum pt_program {
 	PT_PROG_OOM_PID,         /* mark_victim(pid), with PT_PROG_OOM_SIGNAL */
 	PT_PROG_OOM_SIGNAL,      /* signal_generate: the OOM killer's SIGKILL target */
 	PT_PROG_FREE,
+	/* The same handlers reading their task through bpf_rdonly_cast() (6.2+): much
+	 * less verifier work at load (bpf/pidtrace.bpf.c says why). */
+	PT_PROG_FORK_CAST,
+	PT_PROG_EXEC_CAST,
+	PT_PROG_EXIT_CAST,
+	PT_PROG_EXIT_GROUP_DEAD_CAST,
+	PT_PROG_SIGNAL_CAST,
+	PT_PROG_FREE_CAST,
 	PT_PROG_COUNT,
 };
 
@@ -55,6 +63,9 @@ int pt_lost_fd(const struct pidtrace_bpf *skel);
 int pt_tracepoint_arity(const struct btf *btf, const char *name);
 /* Whether argument @index (from 0) of tracepoint @name is a pointer: 1, 0, or -errno. */
 int pt_tracepoint_arg_is_pointer(const struct btf *btf, const char *name, int index);
+
+/* Whether the kernel's BTF has function @name (a kfunc, say): 1 or 0. */
+int pt_btf_has_function(const struct btf *btf, const char *name);
 
 /* Routes libbpf's own messages: warnings and above to stderr when verbose, none otherwise. */
 void pt_set_libbpf_verbose(bool verbose);

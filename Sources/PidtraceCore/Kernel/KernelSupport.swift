@@ -26,10 +26,25 @@ public struct KernelSupport: Sendable, Equatable {
     public static let testedKernels = "5.10, 6.1, 6.12 and 6.18"
 
     /// From the tracepoints' shapes (name → shape; a missing name is a missing tracepoint).
-    public init(tracepoints: [String: TracepointShape]) {
+    /// `rdonlyCast`: the kernel has the kfunc bpf_rdonly_cast (6.2+), and the hot
+    /// handlers load in their variant that reads the task through it (a fraction of
+    /// the verifier's work at load: bpf/pidtrace.bpf.c).
+    public init(tracepoints: [String: TracepointShape], rdonlyCast: Bool = false) {
+        func variant(_ program: pt_program) -> pt_program {
+            guard rdonlyCast else { return program }
+            switch program {
+            case PT_PROG_FORK: return PT_PROG_FORK_CAST
+            case PT_PROG_EXEC: return PT_PROG_EXEC_CAST
+            case PT_PROG_EXIT: return PT_PROG_EXIT_CAST
+            case PT_PROG_EXIT_GROUP_DEAD: return PT_PROG_EXIT_GROUP_DEAD_CAST
+            case PT_PROG_SIGNAL: return PT_PROG_SIGNAL_CAST
+            case PT_PROG_FREE: return PT_PROG_FREE_CAST
+            default: return program
+            }
+        }
         func need(_ kind: EventKind, _ name: String, args: Int, _ program: pt_program) {
             if let shape = tracepoints[name], shape.arity >= args {
-                programs[kind] = [program]
+                programs[kind] = [variant(program)]
             } else {
                 unavailable[kind] = Self.missing(name)
             }
@@ -37,8 +52,8 @@ public struct KernelSupport: Sendable, Equatable {
         need(.fork, "sched_process_fork", args: 2, PT_PROG_FORK)
         need(.exec, "sched_process_exec", args: 3, PT_PROG_EXEC)
         switch tracepoints["sched_process_exit"]?.arity {
-        case let n? where n >= 2: programs[.exit] = [PT_PROG_EXIT_GROUP_DEAD]
-        case 1?: programs[.exit] = [PT_PROG_EXIT]
+        case let n? where n >= 2: programs[.exit] = [variant(PT_PROG_EXIT_GROUP_DEAD)]
+        case 1?: programs[.exit] = [variant(PT_PROG_EXIT)]
         default: unavailable[.exit] = Self.missing("sched_process_exit")
         }
         need(.signal, "signal_generate", args: 5, PT_PROG_SIGNAL)
@@ -87,7 +102,8 @@ public struct KernelSupport: Sendable, Equatable {
             guard arity >= 0 else { continue }
             shapes[name] = TracepointShape(pointerArgs: (0..<arity).map { pt_tracepoint_arg_is_pointer(btf, name, $0) == 1 })
         }
-        return KernelSupport(tracepoints: shapes)
+        return KernelSupport(tracepoints: shapes,
+                             rdonlyCast: pt_btf_has_function(btf, "bpf_rdonly_cast") == 1)
     }
 
     /// The programs to load for `kinds`. Fork and exit always: the fork program

@@ -13,17 +13,27 @@ public struct Argv: Sendable, Equatable {
         self.truncated = truncated
     }
 
+    /// One pass over the area, one array per argument kept (every exec on the host
+    /// comes through here).
     public init(area: [UInt8], areaTruncated: Bool,
                 maxArgs: Int = defaultMaxArgs, maxArgBytes: Int = defaultMaxArgBytes) {
-        var parts = area.isEmpty ? [] : area.split(separator: 0, omittingEmptySubsequences: false)
-        if area.last == 0 { parts.removeLast() } // the terminator of the last argument
-        truncated = areaTruncated || parts.count > maxArgs
-        args = parts.prefix(maxArgs).map { part in
-            if part.count > maxArgBytes {
-                return Array(part.prefix(maxArgBytes))
+        var args: [[UInt8]] = []
+        var truncated = areaTruncated
+        area.withUnsafeBufferPointer { a in
+            var start = 0
+            // Each NUL ends an argument; so does the end of an area not ending in one.
+            for end in 0...a.count where end == a.count ? start < a.count : a[end] == 0 {
+                guard args.count < maxArgs else {
+                    truncated = true
+                    break
+                }
+                let length = end - start
+                if length > maxArgBytes { truncated = true }
+                args.append(Array(a[start..<start + min(length, maxArgBytes)]))
+                start = end + 1
             }
-            return Array(part)
         }
-        if parts.prefix(maxArgs).contains(where: { $0.count > maxArgBytes }) { truncated = true }
+        self.args = args
+        self.truncated = truncated
     }
 }
