@@ -27,7 +27,8 @@ struct ContainerSelection: ParsableArguments {
 
     /// Checks the selection; `refs` are all container references (`ps` adds its positional ones).
     func check(refs: [String]) throws {
-        if refs.contains(where: { $0.isEmpty }) { throw ValidationError("--container needs a name or an ID") }
+        if containers.contains(where: { $0.isEmpty }) { throw ValidationError("--container needs a name or an ID") }
+        if refs.contains(where: { $0.isEmpty }) { throw ValidationError("a container needs a name or an ID") }
         if pods.contains(where: { $0.isEmpty || $0.contains("/") }) {
             throw ValidationError("--pod needs a pod name (the namespace goes in --namespace)")
         }
