@@ -43,10 +43,8 @@ public struct ProcessEvent: Sendable, Equatable {
     public var comm: Comm
     /// The process's PID at every level, outermost first, as `NSpid:` shows it.
     public var nsPIDs: PIDChain
-    /// exec only.
-    public var filename: [UInt8] = []
-    /// exec only: the raw NUL-separated argv area.
-    public var argsArea: [UInt8] = []
+    /// exec only: the new image's path and argv area.
+    public var image = ExecImage()
     /// signal only.
     public var signal: SignalInfo?
     /// signal: the sender; reap: the parent it was released to.
@@ -54,6 +52,10 @@ public struct ProcessEvent: Sendable, Equatable {
     /// oom_kill only: the memory cgroup.
     public var memcgID: UInt64?
 
+    /// exec only.
+    public var filename: ArraySlice<UInt8> { image.filename }
+    /// exec only: the raw NUL-separated argv area.
+    public var argsArea: ArraySlice<UInt8> { image.argsArea }
     public var nsPID: UInt32 { nsPIDs.last ?? 0 }
     public var isThread: Bool { flags & PT_FLAG_THREAD.rawValue != 0 }
     public var startsNewPIDNamespace: Bool { flags & PT_FLAG_NEW_PIDNS.rawValue != 0 }
@@ -62,6 +64,31 @@ public struct ProcessEvent: Sendable, Equatable {
     /// A new namespace's init whose namespace the kernel side now watches until it is claimed or dropped.
     public var isWatchedTentatively: Bool { flags & PT_FLAG_WATCH_TENTATIVE.rawValue != 0 }
     public var exit: ExitStatus { ExitStatus(waitStatus: exitStatus) }
+}
+
+/// An exec's path and argv area as the kernel copied them, in one allocation: the
+/// argv recorded from it usually shares it (`Argv`).
+public struct ExecImage: Sendable, Equatable {
+    /// The path, then the area.
+    private let bytes: [UInt8]
+    private let filenameCount: Int
+
+    public init() {
+        bytes = []
+        filenameCount = 0
+    }
+
+    public init(filename: some Collection<UInt8>, argsArea: some Collection<UInt8>) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(filename.count + argsArea.count)
+        bytes += filename
+        bytes += argsArea
+        self.bytes = bytes
+        filenameCount = filename.count
+    }
+
+    public var filename: ArraySlice<UInt8> { bytes[..<filenameCount] }
+    public var argsArea: ArraySlice<UInt8> { bytes[filenameCount...] }
 }
 
 /// Another process in an event (struct pt_peer).
@@ -207,10 +234,10 @@ extension ProcessEvent {
         guard raw.args_len <= UInt32(PT_ARGS_LEN) else { throw .badArgsLength(raw.args_len) }
         let size = Int(pt_exec_event_size(raw.args_len))
         guard record.count >= size else { throw .tooShort(size: record.count, needed: size) }
-        let argsEnd = Self.argsOffset + Int(raw.args_len)
-        filename = Self.cString(UnsafeRawBufferPointer(
-            rebasing: record[Self.filenameOffset..<Self.filenameOffset + Int(PT_FILENAME_LEN)]))
-        argsArea = Array(record[Self.argsOffset..<argsEnd])
+        let filename = UnsafeRawBufferPointer(
+            rebasing: record[Self.filenameOffset..<Self.filenameOffset + Int(PT_FILENAME_LEN)])
+        image = ExecImage(filename: filename.prefix { $0 != 0 },
+                          argsArea: UnsafeRawBufferPointer(rebasing: record[Self.argsOffset..<Self.argsOffset + Int(raw.args_len)]))
     }
 
     static func load<T>(_ type: T.Type, from record: UnsafeRawBufferPointer) throws(DecodeError) -> T {
@@ -218,10 +245,6 @@ extension ProcessEvent {
             throw .tooShort(size: record.count, needed: MemoryLayout<T>.size)
         }
         return record.loadUnaligned(as: T.self)
-    }
-
-    static func cString(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        Array(bytes.prefix { $0 != 0 })
     }
 }
 

@@ -1,39 +1,88 @@
-/// An exec's argv, split from the NUL-separated area the kernel copied, bounded by
-/// the user's limits. `truncated` says that something was cut: arguments past
-/// `maxArgs`, an argument past `maxArgBytes`, or an area longer than the kernel copies.
+/// An exec's argv, bounded by the user's limits. `truncated` says that something was
+/// cut: arguments past `maxArgs`, an argument past `maxArgBytes`, or an area longer
+/// than the kernel copies.
+///
+/// Kept as the kernel's NUL-separated area: every exec on the host comes through
+/// here, and when nothing is cut (nearly always) the argv shares the event's bytes,
+/// so recording one costs no allocation. `args` splits it for the few that need
+/// one array per argument.
 public struct Argv: Sendable, Equatable {
-    public var args: [[UInt8]]
+    /// The arguments back to back, each followed by a NUL (none holds one).
+    public private(set) var joined: ArraySlice<UInt8>
+    public private(set) var count: Int
     public var truncated: Bool
 
     public static let defaultMaxArgs = 32
     public static let defaultMaxArgBytes = 1024
 
     public init(args: [[UInt8]], truncated: Bool) {
-        self.args = args
+        var joined: [UInt8] = []
+        joined.reserveCapacity(args.reduce(0) { $0 + $1.count + 1 })
+        for arg in args {
+            joined += arg
+            joined.append(0)
+        }
+        self.init(joined: joined[...], count: args.count, truncated: truncated)
+    }
+
+    private init(joined: ArraySlice<UInt8>, count: Int, truncated: Bool) {
+        self.joined = joined
+        self.count = count
         self.truncated = truncated
     }
 
-    /// One pass over the area, one array per argument kept (every exec on the host
-    /// comes through here).
+    /// Each NUL of `area` ends an argument; so does the end of an area not ending in one.
+    public init(area: ArraySlice<UInt8>, areaTruncated: Bool,
+                maxArgs: Int = defaultMaxArgs, maxArgBytes: Int = defaultMaxArgBytes) {
+        // One pass to see whether anything must be cut; most areas are kept as they are.
+        var count = 0, longest = 0, start = area.startIndex
+        for i in area.indices where area[i] == 0 {
+            count += 1
+            longest = max(longest, i - start)
+            start = i + 1
+        }
+        if area.last == 0, count <= maxArgs, longest <= maxArgBytes {
+            self.init(joined: area, count: count, truncated: areaTruncated)
+            return
+        }
+        var args: [[UInt8]] = []
+        var cut = areaTruncated
+        start = area.startIndex
+        for end in area.startIndex...area.endIndex where end == area.endIndex ? start < end : area[end] == 0 {
+            guard args.count < maxArgs else {
+                cut = true
+                break
+            }
+            if end - start > maxArgBytes { cut = true }
+            args.append(Array(area[start..<min(end, start + maxArgBytes)]))
+            start = end + 1
+        }
+        self.init(args: args, truncated: cut)
+    }
+
     public init(area: [UInt8], areaTruncated: Bool,
                 maxArgs: Int = defaultMaxArgs, maxArgBytes: Int = defaultMaxArgBytes) {
-        var args: [[UInt8]] = []
-        var truncated = areaTruncated
-        area.withUnsafeBufferPointer { a in
-            var start = 0
-            // Each NUL ends an argument; so does the end of an area not ending in one.
-            for end in 0...a.count where end == a.count ? start < a.count : a[end] == 0 {
-                guard args.count < maxArgs else {
-                    truncated = true
-                    break
-                }
-                let length = end - start
-                if length > maxArgBytes { truncated = true }
-                args.append(Array(a[start..<start + min(length, maxArgBytes)]))
-                start = end + 1
-            }
+        self.init(area: area[...], areaTruncated: areaTruncated, maxArgs: maxArgs, maxArgBytes: maxArgBytes)
+    }
+
+    /// One array per argument.
+    public var args: [[UInt8]] {
+        get {
+            var args: [[UInt8]] = []
+            args.reserveCapacity(count)
+            forEach { args.append(Array($0)) }
+            return args
         }
-        self.args = args
-        self.truncated = truncated
+        set { self = Argv(args: newValue, truncated: truncated) }
+    }
+
+    /// Each argument in order, without copying.
+    @inline(__always)
+    public func forEach(_ body: (ArraySlice<UInt8>) -> Void) {
+        var start = joined.startIndex
+        for i in joined.indices where joined[i] == 0 {
+            body(joined[start..<i])
+            start = i + 1
+        }
     }
 }

@@ -85,8 +85,8 @@ struct OutputRotationTests {
         defer { close(fd) }
         let sink = NDJSONSink(output: OutputFile(fd: fd, name: "/dev/full"), clock: BootClock(offsetNs: 0))
         try sink.write(.lost(LostInfo(tsNs: 1, count: 1)))
-        try sink.flush() // handed to the writer thread: its failure shows at the next flush or sync
-        #expect(throws: OutputError.writeFailed(path: "/dev/full", errno: ENOSPC)) { try sink.sync() }
+        // A small batch is written in place: its failure shows at once.
+        #expect(throws: OutputError.writeFailed(path: "/dev/full", errno: ENOSPC)) { try sink.flush() }
         #expect(sink.failure == .writeFailed(path: "/dev/full", errno: ENOSPC))
         // Reported once: later writes, flushes, the stop record and the sync are quiet.
         try sink.write(.lost(LostInfo(tsNs: 2, count: 1)))
@@ -95,15 +95,27 @@ struct OutputRotationTests {
         try sink.sync()
     }
 
+    @Test func aBatchTheWriterThreadFailsShowsAtTheNextFlushOrSync() throws {
+        let fd = open("/dev/full", O_WRONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let sink = NDJSONSink(output: OutputFile(fd: fd, name: "/dev/full"), clock: BootClock(offsetNs: 0))
+        for ts in 1...5_000 as ClosedRange<UInt64> { try sink.write(.lost(LostInfo(tsNs: ts, count: 1))) }
+        try sink.flush() // over 256 KiB: handed to the writer thread
+        #expect(throws: OutputError.writeFailed(path: "/dev/full", errno: ENOSPC)) { try sink.sync() }
+        #expect(sink.failure == .writeFailed(path: "/dev/full", errno: ENOSPC))
+    }
+
     @Test func batchesWrittenByTheWriterThreadLandWholeAndInOrder() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pidtrace-batches-\(getpid()).ndjson").path
         defer { unlink(path) }
         let output = try OutputFile(path: path, mode: .replace)
         let sink = NDJSONSink(output: output, clock: BootClock(offsetNs: 0))
-        let total: UInt64 = 20_000
+        let total: UInt64 = 60_000
         for ts in 1...total {
             try sink.write(.lost(LostInfo(tsNs: ts, count: 1)))
-            if ts % 97 == 0 { try sink.flush() } // many small batches, some still in flight
+            // Batches big enough for the thread (over 256 KiB), some still in flight.
+            if ts % 4_001 == 0 { try sink.flush() }
         }
         try sink.sync()
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")

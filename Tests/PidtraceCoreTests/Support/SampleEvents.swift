@@ -8,6 +8,6 @@ extension ProcessEvent {
                      hostPID: 4242, hostTID: 4243, hostPPID: 4000, nsTID: 2, nsPPID: 0, nsLevel: 1,
                      pidns: 4_026_532_999, mntns: 4_026_532_888, uid: 1000, gid: 1001,
                      exitStatus: exitStatus, comm: Comm(comm.utf8), nsPIDs: [4242, 1],
-                     filename: kind == .exec ? Array("/bin/ls".utf8) : [], argsArea: argsArea)
+                     image: kind == .exec ? ExecImage(filename: "/bin/ls".utf8, argsArea: argsArea) : ExecImage())
     }
 }

@@ -1,5 +1,7 @@
-/// NDJSON into a file or standard output, buffered per batch: one write() per batch,
-/// made by a BatchWriter thread while the next batch is encoded.
+/// NDJSON into a file or standard output, buffered per batch: one write() per batch.
+/// A full batch (a burst) is written by a BatchWriter thread while the next one is
+/// encoded; the smaller batch that each poll of the ring ends with is written in
+/// place, which costs less than waking that thread (about 70 µs per wake-up here).
 public final class NDJSONSink: RecordSink {
     private let output: OutputFile
     private let encoder: NDJSONEncoder
@@ -7,6 +9,8 @@ public final class NDJSONSink: RecordSink {
     /// Owns the batch it is writing (its own buffer, swapped with ours at each flush).
     private let writer: BatchWriter?
     private static let flushThreshold = 1 << 20
+    /// Smaller batches are written in place.
+    private static let handOffThreshold = 1 << 18
 
     public init(output: OutputFile, clock: BootClock) {
         self.output = output
@@ -27,13 +31,13 @@ public final class NDJSONSink: RecordSink {
         if buffer.count >= Self.flushThreshold { try flush() }
     }
 
-    /// Hands the batch to the writer thread, once the previous one is written; a failed
-    /// write shows up here (or at `sync`), one batch later.
+    /// Writes the batch: in place, or a full one by the writer thread once the previous
+    /// one is written (a failed write there shows up here, or at `sync`, a batch later).
     public func flush() throws(OutputError) {
         guard buffer.count > 0, failure == nil else { return }
         defer { buffer.removeAll() }
         try settle()
-        guard let writer else {
+        guard let writer, buffer.count >= Self.handOffThreshold else {
             do { try buffer.withBytes { (bytes) throws(OutputError) in try output.write(bytes) } } catch {
                 throw noted(error)
             }
