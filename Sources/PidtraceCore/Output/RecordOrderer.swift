@@ -6,9 +6,13 @@
 /// `zombie`, a `lost` count) carry the time they are made while older kernel records
 /// may still wait in the ring. A record is held until no earlier one can still come:
 /// until the ring has been read past its time plus `TraceRecord.orderSlackNs`.
+///
+/// Released as soon as that holds, while each record is still in the CPU's cache: a
+/// record held until the poll of the ring ends (up to 100 ms of records) has left it
+/// by the time it is encoded and freed, and then costs twice as much.
 final class RecordOrderer {
-    /// Held records beyond this are released as far as the ring has been read, so a
-    /// long drain does not pile them up.
+    /// While events are held for the runtime's answer, up to 16 times this many
+    /// records wait; past that, order yields to memory.
     static let releaseAbove = 4096
 
     /// Sorted by time from `head` on; the slots before `head` were released.
@@ -19,6 +23,8 @@ final class RecordOrderer {
     /// Nothing at or after this time is released: older records are still to come
     /// (events held while the container runtime is asked about their namespace).
     var holdFromNs: UInt64 = .max
+    /// Fills a released slot until the array is compacted.
+    private let released = TraceRecord.lost(LostInfo(tsNs: 0, count: 0))
 
     init() { held.reserveCapacity(Self.releaseAbove * 2) }
 
@@ -39,7 +45,7 @@ final class RecordOrderer {
             while i > head && held[i - 1].tsNs > ts { i -= 1 }
             held.insert(record, at: i)
         }
-        if held.count - head > Self.releaseAbove, ringNs > TraceRecord.orderSlackNs {
+        if ringNs > TraceRecord.orderSlackNs, held[head].tsNs <= ringNs - TraceRecord.orderSlackNs {
             release(upTo: ringNs - TraceRecord.orderSlackNs, emit)
         }
     }
@@ -47,13 +53,14 @@ final class RecordOrderer {
     /// Releases what is older than `watermarkNs` (everything the ring held before
     /// then has been read).
     func release(upTo watermarkNs: UInt64, _ emit: (TraceRecord) -> Void) {
-        // While events are held for the runtime's answer, up to 16 times the usual
-        // number of records wait; past that, order yields to memory.
         let holding = holdFromNs != .max && held.count - head <= Self.releaseAbove * 16
         let limit = holding ? min(watermarkNs, holdFromNs - 1) : watermarkNs
         while head < held.count && held[head].tsNs <= limit {
-            emit(held[head])
+            // Its slot lets go of it now, so it is freed right after its last use.
+            let record = held[head]
+            held[head] = released
             head += 1
+            emit(record)
         }
         compact()
     }
