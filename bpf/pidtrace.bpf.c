@@ -412,7 +412,6 @@ static __always_inline int on_sched_process_exec(struct task_struct *task, struc
 	unsigned long end = mm->arg_end;
 	__u64 len = end > start ? end - start : 0;
 
-	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), bprm->filename);
 	__builtin_memset(&e->base, 0, sizeof(e->base));
 	fill_current_process(&e->base, task);
 	e->base.kind = PT_EVENT_EXEC;
@@ -420,12 +419,16 @@ static __always_inline int on_sched_process_exec(struct task_struct *task, struc
 		len = PT_ARGS_LEN;
 		e->base.flags |= PT_FLAG_ARGS_TRUNCATED;
 	}
-	if (bpf_probe_read_user(e->args, len, (void *)start)) {
+	if (bpf_probe_read_user(e->strings, len, (void *)start)) {
 		len = 0; /* unreadable (paged out): say so rather than claim no args */
 		e->base.flags |= PT_FLAG_ARGS_TRUNCATED;
 	}
 	e->base.args_len = len;
-	if (bpf_ringbuf_output(&events, e, pt_exec_event_size(len), submit_flags()))
+	/* The path right after the args, only as long as it is. */
+	long filename_len = bpf_probe_read_kernel_str(e->strings + len, PT_FILENAME_LEN, bprm->filename);
+	if (filename_len < 0)
+		filename_len = 0;
+	if (bpf_ringbuf_output(&events, e, pt_exec_event_size(len, filename_len), submit_flags()))
 		count_lost();
 	return 0;
 }

@@ -33,7 +33,8 @@ struct ProcessEventDecodeErrorTests {
 
     @Test func execWhoseArgsLenRunsPastTheRecord() {
         let exec = RecordBytes.exec(RecordBytes.event(kind: .exec), filename: [], args: Array("a\u{0}b\u{0}".utf8))
-        let bytes = Array(RecordBytes.bytes(exec).dropLast())
+        // The empty path's NUL and the last byte of the args are missing.
+        let bytes = Array(RecordBytes.bytes(exec).dropLast(2))
         #expect(throws: DecodeError.tooShort(size: bytes.count, needed: bytes.count + 1)) {
             try RecordBytes.decode(bytes)
         }
@@ -42,7 +43,7 @@ struct ProcessEventDecodeErrorTests {
     @Test func execWhoseArgsLenExceedsTheArea() {
         var exec = RecordBytes.exec(RecordBytes.event(kind: .exec), filename: [], args: [])
         exec.base.args_len = UInt32(PT_ARGS_LEN) + 1
-        let argsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.args)!
+        let argsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.strings)!
         // Long enough for args_len, but args_len is past the area the kernel copies.
         let bytes = withUnsafeBytes(of: exec) { Array($0.prefix(argsOffset)) } + [UInt8](repeating: 0, count: Int(PT_ARGS_LEN) + 1)
         #expect(throws: DecodeError.self) { try RecordBytes.decode(bytes) }

@@ -76,13 +76,22 @@ struct ProcessEventDecodingTests {
         base.host_pid = 900
         let args: [UInt8] = Array("ls\u{0}-l\u{0}/tmp\u{0}".utf8)
         let bytes = RecordBytes.bytes(RecordBytes.exec(base, filename: Array("/bin/ls".utf8), args: args))
-        #expect(bytes.count == MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.args)! + args.count)
+        #expect(bytes.count == MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.strings)! + args.count + "/bin/ls".utf8.count + 1)
 
         let e = try RecordBytes.decode(bytes)
         #expect(e.kind == .exec)
         #expect(e.hostPID == 900)
         #expect(e.nsPIDs == [900, 1])
         #expect(Array(e.filename) == Array("/bin/ls".utf8))
+        #expect(Array(e.argsArea) == args)
+    }
+
+    @Test func execWhosePathWasUnreadableEndsAfterItsArgs() throws {
+        let args: [UInt8] = Array("true\u{0}".utf8)
+        let raw = RecordBytes.exec(RecordBytes.event(kind: .exec), filename: [], args: args)
+        // The kernel side sends no path bytes at all when it cannot read the path.
+        let e = try RecordBytes.decode(Array(RecordBytes.bytes(raw).dropLast()))
+        #expect(e.filename.isEmpty)
         #expect(Array(e.argsArea) == args)
     }
 

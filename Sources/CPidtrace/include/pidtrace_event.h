@@ -39,7 +39,7 @@ enum pt_signal_origin {
 };
 
 /* One process event. Fork and exit records are exactly this; exec records are a
- * struct pt_exec_event cut after args_len bytes of args. */
+ * struct pt_exec_event cut after its strings. */
 struct pt_event {
 	__u64 ts_ns;          /* bpf_ktime_get_boot_ns() */
 	__u64 start_ns;       /* the process's start, boot-time ns (group leader) */
@@ -96,15 +96,18 @@ struct pt_reap_event {
 
 struct pt_exec_event {
 	struct pt_event base;
-	char filename[PT_FILENAME_LEN];
-	char args[PT_ARGS_LEN]; /* NUL-separated argv, as in /proc/PID/cmdline */
+	/* base.args_len bytes of argv, NUL-separated as in /proc/PID/cmdline, then the
+	 * new image's path and its NUL: both only as long as they are, so the path runs
+	 * on into path_room. (Two arrays: Swift does not import one of over 4096.) */
+	char strings[PT_ARGS_LEN];
+	char path_room[PT_FILENAME_LEN];
 };
 
-/* The size of an exec record: the struct cut after args_len bytes of args. The BPF
- * program writes this many bytes; Swift expects them. */
-static inline __u32 pt_exec_event_size(__u32 args_len)
+/* The size of an exec record: the struct cut after its strings (@filename_len with
+ * the NUL). The BPF program writes this many bytes; Swift reads the path up to the end. */
+static inline __u32 pt_exec_event_size(__u32 args_len, __u32 filename_len)
 {
-	return __builtin_offsetof(struct pt_exec_event, args) + args_len;
+	return __builtin_offsetof(struct pt_exec_event, strings) + args_len + filename_len;
 }
 
 #endif

@@ -182,11 +182,10 @@ extension ProcessEvent {
     static let headerSize = MemoryLayout<pt_event>.size
     static let commOffset = MemoryLayout<pt_event>.offset(of: \pt_event.comm)!
     static let nsPIDsOffset = MemoryLayout<pt_event>.offset(of: \pt_event.ns_pids)!
-    static let filenameOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.filename)!
-    static let argsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.args)!
+    static let stringsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.strings)!
 
-    /// Decodes one record exactly as the BPF program wrote it (struct pt_event, or a
-    /// struct pt_exec_event cut after `args_len` bytes of args).
+    /// Decodes one record exactly as the BPF program wrote it (struct pt_event, one of
+    /// the other kinds' structs, or a struct pt_exec_event cut after its strings).
     @inline(__always) // built in place in the caller: a returned copy cost as much as the decoding
     public init(record: UnsafeRawBufferPointer) throws(DecodeError) {
         guard record.count >= Self.headerSize else {
@@ -232,12 +231,12 @@ extension ProcessEvent {
             return
         }
         guard raw.args_len <= UInt32(PT_ARGS_LEN) else { throw .badArgsLength(raw.args_len) }
-        let size = Int(pt_exec_event_size(raw.args_len))
-        guard record.count >= size else { throw .tooShort(size: record.count, needed: size) }
-        let filename = UnsafeRawBufferPointer(
-            rebasing: record[Self.filenameOffset..<Self.filenameOffset + Int(PT_FILENAME_LEN)])
-        image = ExecImage(filename: filename.prefix { $0 != 0 },
-                          argsArea: UnsafeRawBufferPointer(rebasing: record[Self.argsOffset..<Self.argsOffset + Int(raw.args_len)]))
+        let argsEnd = Self.stringsOffset + Int(raw.args_len)
+        guard record.count >= argsEnd else { throw .tooShort(size: record.count, needed: argsEnd) }
+        // The path runs to its NUL or the end of the record.
+        let path = UnsafeRawBufferPointer(rebasing: record[argsEnd...])
+        image = ExecImage(filename: path.prefix { $0 != 0 },
+                          argsArea: UnsafeRawBufferPointer(rebasing: record[Self.stringsOffset..<argsEnd]))
     }
 
     static func load<T>(_ type: T.Type, from record: UnsafeRawBufferPointer) throws(DecodeError) -> T {

@@ -2,7 +2,8 @@ import CPidtrace
 @testable import PidtraceCore
 
 /// Hand-built ring-buffer records, laid out by the C header exactly as the BPF side
-/// writes them: a whole `pt_event`, or a `pt_exec_event` cut after `args_len` bytes of args.
+/// writes them: a whole `pt_event`, or a `pt_exec_event` cut after its strings (args,
+/// then the path and its NUL).
 enum RecordBytes {
     static func event(kind: EventKind, nsPIDs: [UInt32] = [100], comm: String = "sh") -> pt_event {
         var e = pt_event()
@@ -19,18 +20,22 @@ enum RecordBytes {
         var e = pt_exec_event()
         e.base = base
         e.base.args_len = UInt32(args.count)
-        withUnsafeMutableBytes(of: &e.filename) { $0.copyBytes(from: filename) }
-        withUnsafeMutableBytes(of: &e.args) { $0.copyBytes(from: args) }
+        withUnsafeMutableBytes(of: &e) { $0[stringsOffset...].copyBytes(from: args + filename + [0]) }
         return e
     }
+
+    static let stringsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.strings)!
 
     static func bytes(_ event: pt_event) -> [UInt8] {
         withUnsafeBytes(of: event) { Array($0) }
     }
 
-    /// The exec record as sent: cut after args_len bytes of args (the header's size).
+    /// The exec record as sent: cut after the path's NUL, which follows args_len bytes of args.
     static func bytes(_ exec: pt_exec_event) -> [UInt8] {
-        withUnsafeBytes(of: exec) { Array($0.prefix(Int(pt_exec_event_size(exec.base.args_len)))) }
+        let pathLength = withUnsafeBytes(of: exec) { $0[(stringsOffset + Int(exec.base.args_len))...].prefix { $0 != 0 }.count }
+        return withUnsafeBytes(of: exec) {
+            Array($0.prefix(Int(pt_exec_event_size(exec.base.args_len, UInt32(pathLength + 1)))))
+        }
     }
 
     static func decode(_ bytes: [UInt8]) throws -> ProcessEvent {
