@@ -48,9 +48,4 @@ struct ProcessEventDecodeErrorTests {
         let bytes = withUnsafeBytes(of: exec) { Array($0.prefix(argsOffset)) } + [UInt8](repeating: 0, count: Int(PT_ARGS_LEN) + 1)
         #expect(throws: DecodeError.self) { try RecordBytes.decode(bytes) }
     }
-
-    @Test func execHeaderWithoutFilename() {
-        let bytes = RecordBytes.bytes(RecordBytes.event(kind: .exec))
-        #expect(throws: DecodeError.self) { try RecordBytes.decode(bytes) }
-    }
 }

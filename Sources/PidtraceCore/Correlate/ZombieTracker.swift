@@ -62,7 +62,8 @@ public final class ZombieTracker {
             guard stillZombie(pid) else { continue } // reaped; its release is on its way
             result.append(ZombieRecord(tsNs: nowNs, exit: zombie.exit, zombieNs: age))
         }
-        return result.sorted { $0.exit.event.tsNs < $1.exit.event.tsNs }
+        // Called at every poll of the ring, nearly always with nothing to sort.
+        return result.count < 2 ? result : result.sorted { $0.exit.event.tsNs < $1.exit.event.tsNs }
     }
 }
 

@@ -64,7 +64,7 @@ public struct NDJSONEncoder: Sendable {
             if let exit = c.exit { encodeExitStatus(exit, &out) }
         case let .reap(r):
             common("reap", tsNs: r.tsNs, &out)
-            processFields(r.exit.event, &out)
+            processFields(r.exit, &out)
             out.beginObject("reaper")
             out.field("host_pid", r.reaper.hostPID)
             if let nsPID = r.reaperNSPID { out.field("ns_pid", nsPID) }
@@ -75,7 +75,7 @@ public struct NDJSONEncoder: Sendable {
             encodeContainer(r.exit.container, &out)
         case let .zombie(z):
             common("zombie", tsNs: z.tsNs, &out)
-            processFields(z.exit.event, &out)
+            processFields(z.exit, &out)
             out.field("zombie_ns", z.zombieNs)
             encodeContainer(z.exit.container, &out)
         }
@@ -98,7 +98,7 @@ public struct NDJSONEncoder: Sendable {
         case .signal: common("signal", tsNs: p.event.tsNs, &out)
         case .oomKill: common("oom_kill", tsNs: p.event.tsNs, &out)
         }
-        processFields(p.event, &out)
+        processFields(p, &out)
         switch p.detail {
         case .fork:
             if p.event.startsNewPIDNamespace { out.field("new_pidns", true) }
@@ -134,23 +134,24 @@ public struct NDJSONEncoder: Sendable {
         encodeContainer(p.container, &out)
     }
 
-    /// The process identity every process record carries.
-    private func processFields(_ e: ProcessEvent, _ out: inout JSONBuffer) {
-        out.field("host_pid", e.hostPID)
-        out.field("host_tid", e.hostTID)
-        out.field("host_ppid", e.hostPPID)
-        out.field("ns_pid", e.nsPID)
-        out.field("ns_tid", e.nsTID)
-        out.field("ns_ppid", e.nsPPID)
-        out.field("ns_pids", pids: e.nsPIDs)
-        out.field("pidns", e.pidns)
-        out.field("ns_level", e.nsLevel)
-        out.field("mntns", e.mntns)
-        out.field("cgroup_id", e.cgroupID)
-        out.field("comm", string: e.comm)
-        out.field("uid", e.uid)
-        out.field("gid", e.gid)
-        if e.isThread { out.field("thread", true) }
+    /// The process identity every process record carries. Read through the record:
+    /// an event passed by value is copied out of it first, and costs more than this.
+    private func processFields(_ p: ProcessRecord, _ out: inout JSONBuffer) {
+        out.field("host_pid", p.event.hostPID)
+        out.field("host_tid", p.event.hostTID)
+        out.field("host_ppid", p.event.hostPPID)
+        out.field("ns_pid", p.event.nsPID)
+        out.field("ns_tid", p.event.nsTID)
+        out.field("ns_ppid", p.event.nsPPID)
+        out.field("ns_pids", pids: p.event.nsPIDs)
+        out.field("pidns", p.event.pidns)
+        out.field("ns_level", p.event.nsLevel)
+        out.field("mntns", p.event.mntns)
+        out.field("cgroup_id", p.event.cgroupID)
+        out.field("comm", string: p.event.comm)
+        out.field("uid", p.event.uid)
+        out.field("gid", p.event.gid)
+        if p.event.isThread { out.field("thread", true) }
     }
 
     private func encodeExitStatus(_ status: ExitStatus, _ out: inout JSONBuffer) {
