@@ -28,6 +28,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pidtrace", dependencies: ["PidtraceCLI"]),
+        .executableTarget(name: "pipeline-bench", dependencies: ["PidtraceCore", "CPidtrace"], path: "bench/pipeline"),
         .testTarget(name: "PidtraceCoreTests", dependencies: ["PidtraceCore", "PidtraceCLI", "CPidtrace"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PidtraceIntegrationTests", dependencies: ["PidtraceCore"]),
     ]
