@@ -7,17 +7,21 @@
 /// may still wait in the ring. A record is held until no earlier one can still come:
 /// until the ring has been read past its time plus `TraceRecord.orderSlackNs`.
 ///
-/// Released as soon as that holds, while each record is still in the CPU's cache: a
+/// Released every `releaseEvery` records, while they are still in the CPU's cache: a
 /// record held until the poll of the ring ends (up to 100 ms of records) has left it
-/// by the time it is encoded and freed, and then costs twice as much.
+/// by the time it is encoded and freed, and then costs twice as much. Not one at a
+/// time either: decoding and encoding each in a loop of their own, over a run of
+/// records, is what keeps a drain fast.
 final class RecordOrderer {
-    /// While events are held for the runtime's answer, up to 16 times this many
-    /// records wait; past that, order yields to memory.
-    static let releaseAbove = 4096
+    /// While events are held for the runtime's answer, up to this many records wait;
+    /// past that, order yields to memory.
+    static let holdAtMost = 65_536
+    static let releaseEvery = 256
 
     /// Sorted by time from `head` on; the slots before `head` were released.
     private var held: [TraceRecord] = []
     private var head = 0
+    private var addedSinceRelease = 0
     /// The newest time among kernel records added: the ring has been read up to here.
     private var ringNs: UInt64 = 0
     /// Nothing at or after this time is released: older records are still to come
@@ -26,7 +30,7 @@ final class RecordOrderer {
     /// Fills a released slot until the array is compacted.
     private let released = TraceRecord.lost(LostInfo(tsNs: 0, count: 0))
 
-    init() { held.reserveCapacity(Self.releaseAbove * 2) }
+    init() { held.reserveCapacity(Self.releaseEvery * 32) }
 
     /// A kernel event with this time was read from the ring.
     @inline(__always)
@@ -45,7 +49,8 @@ final class RecordOrderer {
             while i > head && held[i - 1].tsNs > ts { i -= 1 }
             held.insert(record, at: i)
         }
-        if ringNs > TraceRecord.orderSlackNs, held[head].tsNs <= ringNs - TraceRecord.orderSlackNs {
+        addedSinceRelease &+= 1
+        if addedSinceRelease >= Self.releaseEvery, ringNs > TraceRecord.orderSlackNs {
             release(upTo: ringNs - TraceRecord.orderSlackNs, emit)
         }
     }
@@ -53,7 +58,8 @@ final class RecordOrderer {
     /// Releases what is older than `watermarkNs` (everything the ring held before
     /// then has been read).
     func release(upTo watermarkNs: UInt64, _ emit: (TraceRecord) -> Void) {
-        let holding = holdFromNs != .max && held.count - head <= Self.releaseAbove * 16
+        addedSinceRelease = 0
+        let holding = holdFromNs != .max && held.count - head <= Self.holdAtMost
         let limit = holding ? min(watermarkNs, holdFromNs - 1) : watermarkNs
         while head < held.count && held[head].tsNs <= limit {
             // Its slot lets go of it now, so it is freed right after its last use.
