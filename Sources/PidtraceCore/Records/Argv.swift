@@ -4,8 +4,8 @@
 ///
 /// Kept as the kernel's NUL-separated area: every exec on the host comes through
 /// here, and when nothing is cut (nearly always) the argv shares the event's bytes,
-/// so recording one costs no allocation. `args` splits it for the few that need
-/// one array per argument.
+/// so recording one costs no allocation. As a sequence it gives each argument as a
+/// slice of that area; `args` copies them out for the few that need arrays.
 public struct Argv: Sendable, Equatable {
     /// The arguments back to back, each followed by a NUL (none holds one).
     public private(set) var joined: ArraySlice<UInt8>
@@ -38,7 +38,7 @@ public struct Argv: Sendable, Equatable {
         var count = 0, longest = 0, start = area.startIndex
         for i in area.indices where area[i] == 0 {
             count += 1
-            longest = max(longest, i - start)
+            longest = Swift.max(longest, i - start)
             start = i + 1
         }
         if area.last == 0, count <= maxArgs, longest <= maxArgBytes {
@@ -54,7 +54,7 @@ public struct Argv: Sendable, Equatable {
                 break
             }
             if end - start > maxArgBytes { cut = true }
-            args.append(Array(area[start..<min(end, start + maxArgBytes)]))
+            args.append(Array(area[start..<Swift.min(end, start + maxArgBytes)]))
             start = end + 1
         }
         self.init(args: args, truncated: cut)
@@ -67,22 +67,23 @@ public struct Argv: Sendable, Equatable {
 
     /// One array per argument.
     public var args: [[UInt8]] {
-        get {
-            var args: [[UInt8]] = []
-            args.reserveCapacity(count)
-            forEach { args.append(Array($0)) }
-            return args
-        }
+        get { map(Array.init) }
         set { self = Argv(args: newValue, truncated: truncated) }
     }
+}
 
-    /// Each argument in order, without copying.
-    @inline(__always)
-    public func forEach(_ body: (ArraySlice<UInt8>) -> Void) {
-        var start = joined.startIndex
-        for i in joined.indices where joined[i] == 0 {
-            body(joined[start..<i])
-            start = i + 1
+/// Each argument in order, as a slice of `joined` (no copy).
+extension Argv: Sequence {
+    public struct Iterator: IteratorProtocol {
+        var rest: ArraySlice<UInt8>
+
+        public mutating func next() -> ArraySlice<UInt8>? {
+            guard let end = rest.firstIndex(of: 0) else { return nil }
+            defer { rest = rest[(end + 1)...] }
+            return rest[..<end]
         }
     }
+
+    public func makeIterator() -> Iterator { Iterator(rest: joined) }
+    public var underestimatedCount: Int { count }
 }

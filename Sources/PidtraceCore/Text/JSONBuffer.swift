@@ -190,28 +190,8 @@ public struct JSONBuffer: ~Copyable {
         array(name, values) { $0.appendInteger($1) }
     }
 
-    public mutating func field(_ name: StaticString, strings values: some Sequence<[UInt8]>) {
+    public mutating func field(_ name: StaticString, strings values: some Sequence<some Collection<UInt8>>) {
         array(name, values) { $0.appendString($1) }
-    }
-
-    /// An array of strings given back to back, each followed by a NUL (an exec's
-    /// argv as the kernel copies it), without splitting them into arrays first.
-    public mutating func field(_ name: StaticString, nulTerminatedStrings bytes: ArraySlice<UInt8>) {
-        key(name)
-        reserve(1)
-        put(UInt8(ascii: "["))
-        var start = bytes.startIndex
-        for i in bytes.indices where bytes[i] == 0 {
-            if start != bytes.startIndex {
-                reserve(1)
-                put(UInt8(ascii: ","))
-            }
-            appendString(bytes[start..<i])
-            start = i + 1
-        }
-        reserve(1)
-        put(UInt8(ascii: "]"))
-        needsComma = true
     }
 
     private mutating func array<S: Sequence>(_ name: StaticString, _ values: S,

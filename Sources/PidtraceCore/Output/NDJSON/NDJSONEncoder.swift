@@ -104,7 +104,7 @@ public struct NDJSONEncoder: Sendable {
             if p.event.startsNewPIDNamespace { out.field("new_pidns", true) }
         case let .exec(argv):
             out.field("filename", string: p.event.filename)
-            out.field("argv", nulTerminatedStrings: argv.joined)
+            out.field("argv", strings: argv)
             out.field("argv_truncated", argv.truncated)
         case .exit:
             encodeExitStatus(p.event.exit, &out)
