@@ -109,7 +109,11 @@ struct PID1StoryTests {
         usleep(8_000_000)
         // Stop the loop, wait until the container is down, then stop tracing: every
         // generation has ended.
-        try DockerFixture.dockerOutput(["update", "--restart=no", name])
+        // Docker refuses the update while the container waits to be restarted
+        // ("container is not running"): asked again until one lands between restarts.
+        try DockerFixture.waitFor("the restart policy to change", timeout: 30) {
+            (try? DockerFixture.dockerOutput(["update", "--restart=no", name])) != nil
+        }
         try DockerFixture.waitFor("the loop to stop", timeout: 30) {
             try DockerFixture.dockerOutput(["inspect", "-f", "{{.State.Running}}", name]) == "false"
         }
