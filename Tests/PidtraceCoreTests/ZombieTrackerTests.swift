@@ -35,6 +35,32 @@ struct ZombieTrackerTests {
         #expect(tracker.reap(reap) == nil, "released once")
     }
 
+    /// Inside a namespace, an orphan that the init reaps was reparented to it; the init's
+    /// own child was not. Either way the exit names the init as parent by then.
+    @Test func orphanReapedByTheNamespaceInitIsReparented() {
+        let tracker = ZombieTracker(zombieAfterNs: 1_000_000_000)
+        let initPeer = Peer(hostPID: 6000, hostTID: 6000, nsPID: 1, pidns: 4_026_532_999, comm: "init")
+        func cycle(pid: UInt32, forkedBy parent: UInt32) -> ReapRecord? {
+            var fork = ProcessEvent.sample(.fork)
+            fork.hostPID = pid
+            fork.hostPPID = parent
+            tracker.observe(ProcessRecord(event: fork))
+            var exit = ProcessEvent.sample(.exit)
+            exit.hostPID = pid
+            exit.hostPPID = 6000
+            tracker.observe(ProcessRecord(event: exit))
+            var reap = ProcessEvent.sample(.reap)
+            reap.hostPID = pid
+            reap.tsNs = 2_010_000_000
+            reap.peer = initPeer
+            return tracker.reap(reap)
+        }
+        #expect(cycle(pid: 7001, forkedBy: 5000)?.reparentedToNamespaceInit == true)
+        #expect(cycle(pid: 7002, forkedBy: 6000)?.reparentedToNamespaceInit == false)
+        #expect(cycle(pid: 7001, forkedBy: 6000)?.reparentedToNamespaceInit == false,
+                "a reused PID starts from its own fork")
+    }
+
     @Test func procStateOfALiveProcessIsNotZombie() {
         #expect(!ZombieTracker.procSaysZombie(UInt32(getpid())))
         #expect(!ZombieTracker.procSaysZombie(UInt32(Int32.max)))

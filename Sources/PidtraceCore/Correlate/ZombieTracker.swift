@@ -14,7 +14,8 @@ public final class ZombieTracker {
     /// `zombieAfterNs`; the kernel's own /proc state settles it.
     public var stillZombie: (UInt32) -> Bool = ZombieTracker.procSaysZombie
     private var zombies: [UInt32: Zombie] = [:]
-    /// Parent at fork (host PIDs), to tell an orphan's reaper from its parent.
+    /// Parent at fork (host PIDs), to tell an orphan's reaper from its parent; only
+    /// inside a PID namespace, the one place a reaper can be the namespace's init.
     private var forkParents: [UInt32: UInt32] = [:]
     /// Bounds both tables if releases go missing (lost events).
     static let capacity = 1 << 16
@@ -26,7 +27,7 @@ public final class ZombieTracker {
         let e = record.event
         guard !e.isThread else { return }
         switch e.kind {
-        case .fork:
+        case .fork where e.nsLevel > 0:
             if forkParents.count >= Self.capacity { forkParents.removeAll(keepingCapacity: true) }
             forkParents[e.hostPID] = e.hostPPID
         case .exit:
@@ -39,9 +40,13 @@ public final class ZombieTracker {
 
     /// The `reap` record for a released process whose exit was recorded.
     public func reap(_ event: ProcessEvent) -> ReapRecord? {
-        let forkParent = forkParents.removeValue(forKey: event.hostPID)
-        guard let zombie = zombies.removeValue(forKey: event.hostPID), let reaper = event.peer else { return nil }
+        guard let zombie = zombies.removeValue(forKey: event.hostPID) else {
+            if !forkParents.isEmpty { forkParents.removeValue(forKey: event.hostPID) }
+            return nil
+        }
         let exit = zombie.exit.event
+        let forkParent = exit.nsLevel > 0 ? forkParents.removeValue(forKey: event.hostPID) : nil
+        guard let reaper = event.peer else { return nil }
         let sameNamespace = reaper.pidns == exit.pidns
         let parentAtFork = forkParent ?? exit.hostPPID
         let byInit = sameNamespace && reaper.nsPID == 1 && exit.nsLevel > 0
