@@ -44,7 +44,7 @@ public final class Correlator {
 
     /// Emits the records for one event; returns whether the event itself was kept.
     @discardableResult
-    public func process(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Bool {
+    public func process(_ event: consuming ProcessEvent, emit: (TraceRecord) -> Void) -> Bool {
         if event.kind == .reap {
             // The zombie's PIDs are gone by now: its exit record speaks for it.
             guard let reap = zombies?.reap(event) else { return false }
@@ -72,10 +72,11 @@ public final class Correlator {
         }
         let senderContainer = event.kind == .signal
             ? event.peer.flatMap { containers?.container(ofPIDNamespace: $0.pidns) } : nil
+        // The event's last use: moved into the record, not copied.
         let record = ProcessRecord(event: event, argv: argv, container: container, senderContainer: senderContainer)
         zombies?.observe(record)
-        emit(.process(record)) // its last use: moved, not copied
-        containers?.finish(event, emit: emit)
+        emit(.process(record))
+        containers?.finish(record.event, emit: emit)
         return true
     }
 

@@ -6,7 +6,8 @@ import Glibc
 /// tracer alive, so it cannot outlive it. Call `poll` from one dedicated thread
 /// (never a Swift concurrency task).
 public final class RingBufferReader {
-    public typealias Handler = (ProcessEvent) -> Void
+    /// Takes the event (consuming): the record made of it keeps it without a copy.
+    public typealias Handler = (consuming ProcessEvent) -> Void
 
     private final class Context {
         let handler: Handler

@@ -119,7 +119,7 @@ public final class TraceSession {
         return stop
     }
 
-    private func handle(_ event: ProcessEvent) {
+    private func handle(_ event: consuming ProcessEvent) {
         orderer.ringRead(event.tsNs)
         if correlator.process(event, emit: emit) { written += 1 }
         orderer.holdFromNs = correlator.heldSinceNs
