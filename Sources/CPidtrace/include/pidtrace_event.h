@@ -41,7 +41,7 @@ enum pt_signal_origin {
 /* One process event. Fork and exit records are exactly this; exec records are a
  * struct pt_exec_event cut after its strings. */
 struct pt_event {
-	__u64 ts_ns;          /* bpf_ktime_get_boot_ns() */
+	__u64 ts_ns;          /* bpf_ktime_get_boot_ns(); a fork's: the child's start_boottime */
 	__u64 start_ns;       /* the process's start, boot-time ns (group leader) */
 	__u64 cgroup_id;      /* cgroup v2 id */
 	__u32 kind;           /* enum pt_event_kind */
