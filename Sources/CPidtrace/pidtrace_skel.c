@@ -81,6 +81,7 @@ void pt_destroy(struct pidtrace_bpf *skel) { pidtrace_bpf__destroy(skel); }
 int pt_events_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.events); }
 int pt_watched_pidns_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.watched_pidns); }
 int pt_lost_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.lost); }
+void pt_set_host_pidns_watched(struct pidtrace_bpf *skel, bool watched) { skel->bss->host_pidns_watched = watched; }
 
 /* The prototype of btf_trace_<name>: a typedef of a pointer to a function whose
  * first parameter is the tracepoint's private data, then its arguments. */

@@ -196,6 +196,26 @@ struct CoreTracerTests {
         _ = (holderRun, outsider)
     }
 
+    /// The host's namespace is watched through a flag beside the map (its tasks skip the
+    /// lookup): `--pid` of a host process follows the host and everything below it.
+    @Test func pidFilterOnTheHostNamespaceKeepsTheHost() throws {
+        let onHost = uniqueSleep(), nested = uniqueSleep()
+        let tracer = try TracerRun(["--pid", String(getpid())])
+        let hostRun = try Workload("exec sleep \(onHost)")
+        let (holderRun, fifo, _) = try Self.holder("exec sleep \(nested)")
+        try Self.release(fifo)
+        let records = try tracer.waitFor("both sleeps") { records in
+            let execs = records.filter { $0.event == "exec" }
+            return execs.contains { $0.strings("argv") == ["sleep", onHost] }
+                && execs.contains { $0.strings("argv") == ["sleep", nested] }
+        }
+        let host = try #require(records.first { $0.event == "exec" && $0.strings("argv") == ["sleep", onHost] })
+        #expect(host.int("ns_level") == 0 && host.int("pidns") == Kernel.pidNamespace(Int(getpid())))
+        let inside = try #require(records.first { $0.event == "exec" && $0.strings("argv") == ["sleep", nested] })
+        #expect(inside.int("ns_level") == 1 && inside.int("ns_pid") == 1)
+        _ = (hostRun, holderRun)
+    }
+
     @Test func lossIsCountedExactly() throws {
         let iterations = 300, s = uniqueSleep()
         let (holderRun, fifo, initPID) = try Self.holder(

@@ -57,6 +57,8 @@ void pt_destroy(struct pidtrace_bpf *skel);
 int pt_events_fd(const struct pidtrace_bpf *skel);
 int pt_watched_pidns_fd(const struct pidtrace_bpf *skel);
 int pt_lost_fd(const struct pidtrace_bpf *skel);
+/* Tells the BPF side whether the host's PID namespace is among the watched (with the map). */
+void pt_set_host_pidns_watched(struct pidtrace_bpf *skel, bool watched);
 
 /* Tracepoint @name's arguments in the kernel's BTF (its btf_trace_<name> typedef):
  * their number, or -ENOENT when the kernel has no such tracepoint. */

@@ -135,6 +135,9 @@ public final class BPFTracer: @unchecked Sendable {
 
     public var ringBufferFD: Int32 { pt_events_fd(skel) }
 
+    /// The host's PID namespace (init_pid_ns): its inode is PROC_PID_INIT_INO on every kernel.
+    static let hostPIDNamespace: UInt32 = 0xEFFF_FFFC
+
     /// Adds a PID namespace (by inode) to the in-kernel filter.
     public func watch(pidNamespace inode: UInt32) throws(BPFError) {
         var key = inode
@@ -142,11 +145,14 @@ public final class BPFTracer: @unchecked Sendable {
         if bpf_map_update_elem(pt_watched_pidns_fd(skel), &key, &one, UInt64(BPF_ANY)) != 0 {
             throw BPFError(operation: "watch PID namespace \(inode)", errno: errno)
         }
+        // The BPF side settles the host's tasks from this flag, not the map.
+        if inode == Self.hostPIDNamespace { pt_set_host_pidns_watched(skel, true) }
     }
 
     public func unwatch(pidNamespace inode: UInt32) {
         var key = inode
         _ = bpf_map_delete_elem(pt_watched_pidns_fd(skel), &key)
+        if inode == Self.hostPIDNamespace { pt_set_host_pidns_watched(skel, false) }
     }
 
     /// Events the kernel side could not reserve ring space for, summed over CPUs. A
