@@ -67,6 +67,33 @@ echo "=== trace-stderr"
 cat /tmp/trace.err
 echo "=== trace"
 cat /tmp/trace.ndjson
+
+# Under a PID namespace filter (--pid), which loads other code in the BPF programs:
+# the followed namespace's fork, exec, exit and reap, and nothing of a host process.
+mkfifo /tmp/go
+unshare -p -f sh -c 'eval "$NSPID" > /tmp/init.tmp; mv /tmp/init.tmp /tmp/init; read go < /tmp/go
+	sh -c "{ printf \"filtered \"; eval \"\$NSPID\"; } >> /tmp/truth; exit 6"
+	exit 0' &
+holder=$!
+while [ ! -e /tmp/init ]; do sleep 0.1; done
+read init rest < /tmp/init # its host PID, then 1
+pidtrace trace --quiet --pid $init -o /tmp/filtered.ndjson 2> /tmp/filtered.err &
+tracer=$!
+while ! grep -q '"event":"start"' /tmp/filtered.ndjson 2> /dev/null; do
+	kill -0 $tracer 2> /dev/null || break
+	sleep 0.2
+done
+sh -c 'echo "outside $$" >> /tmp/truth; exit 2'
+echo go > /tmp/go
+wait $holder
+sleep 0.5 # a reap comes an RCU grace period after the wait
+kill -INT $tracer
+wait $tracer
+echo "=== filtered-status $?"
+echo "=== filtered-stderr"
+cat /tmp/filtered.err
+echo "=== filtered"
+cat /tmp/filtered.ndjson
 echo "=== truth"
 cat /tmp/truth
 echo "=== end"

@@ -10,7 +10,8 @@ import json
 import sys
 
 DISTRIBUTION = {"bullseye": "Debian 11", "bookworm": "Debian 12", "trixie": "Debian 13"}
-FEATURES = ["check", "fork/exec/exit", "exit codes", "signal", "oom_kill", "zombie/reap", "thread storm"]
+FEATURES = ["check", "fork/exec/exit", "exit codes", "signal", "oom_kill", "zombie/reap", "thread storm",
+            "PID filter"]
 STORM_THREADS = 32
 
 
@@ -157,6 +158,24 @@ def judge(text):
             if (mode == "exit_group" and e.get("exit_code") != 7) or (mode == "kill" and e.get("signal") != 9):
                 raise Fail(f"{mode}: exit of {pid}: {e}")
 
+    def filtered():
+        row = next((t for t in truth if t[0] == "filtered"), None)
+        outside = next((t for t in truth if t[0] == "outside"), None)
+        if not row or not outside:
+            raise Fail("the scenario did not run")
+        chain = [int(x) for x in row[1:]]
+        recs = records(s.get("filtered", []))
+        kinds = {r.get("event") for r in recs if r.get("host_pid") == chain[0]}
+        if not {"fork", "exec", "exit", "reap"} <= kinds:
+            raise Fail(f"records of host PID {chain[0]} (NSpid {chain}): {sorted(kinds)}; "
+                       f"exit status {s.get('filtered-status', ['?'])[0]}, {' '.join(s.get('filtered-stderr', []))}")
+        exit_ = next(r for r in recs if r.get("event") == "exit" and r.get("host_pid") == chain[0])
+        if exit_.get("ns_pids") != chain or exit_.get("exit_code") != 6:
+            raise Fail(f"exit of {chain[0]}: ns_pids {exit_.get('ns_pids')} code {exit_.get('exit_code')}, NSpid {chain} code 6")
+        strays = [r for r in recs if r.get("ns_level") == 0 and r.get("event") in ("fork", "exec", "exit", "reap")]
+        if strays:
+            raise Fail(f"{len(strays)} records from outside the namespace, e.g. {strays[0].get('event')} of {strays[0].get('host_pid')}")
+
     cell("check", [], check)
     cell("fork/exec/exit", ["fork", "exec", "exit"], nested)
     cell("exit codes", ["exit"], exit_codes)
@@ -164,6 +183,7 @@ def judge(text):
     cell("oom_kill", ["oom_kill"], oom)
     cell("zombie/reap", ["reap"], zombie)
     cell("thread storm", ["exit"], storm)
+    cell("PID filter", ["fork", "exec", "exit", "reap"], filtered)
     stop = next((r for r in trace if r.get("event") == "stop"), None)
     if not start or not stop:
         for f in FEATURES[1:]:
