@@ -316,15 +316,25 @@ static __always_inline void fill_process_task(struct pt_event *e, struct task_st
 		return;
 	struct pid *ppid = parent->signal->pids[PIDTYPE_TGID];
 	__u32 ppid_level = ppid->level;
-	struct pid_namespace *ns = BPF_CORE_READ(pid, numbers[level].ns);
+	struct pid *tid = task->thread_pid;
+	/* A variable index takes a helper call: one per struct upid (not per field),
+	 * its nr and ns together (laid out so on every kernel since 4.15). */
+	struct upid own, other;
 
-	e->pidns = BPF_CORE_READ(ns, ns.inum);
-	e->ns_tid = BPF_CORE_READ(task, thread_pid, numbers[level].nr);
+	BPF_CORE_READ_INTO(&own, pid, numbers[level]);
+	e->pidns = BPF_CORE_READ(own.ns, ns.inum);
+	e->ns_pids[level] = own.nr;
+	/* A process's main thread has the process's struct pid: most events. */
+	e->ns_tid = tid == pid ? own.nr : BPF_CORE_READ(tid, numbers[level].nr);
 	/* As getppid() inside: 0 when the parent lives outside the namespace. */
-	if (ppid_level >= level && BPF_CORE_READ(ppid, numbers[level].ns) == ns)
-		e->ns_ppid = BPF_CORE_READ(ppid, numbers[level].nr);
+	if (ppid_level >= level) {
+		BPF_CORE_READ_INTO(&other, ppid, numbers[level]);
+		if (other.ns == own.ns)
+			e->ns_ppid = other.nr;
+	}
+	/* The levels between the host's and its own (containers in containers). */
 	for (__u32 i = 1; i < PT_MAX_NS_LEVELS; i++) {
-		if (i > level)
+		if (i >= level)
 			break;
 		e->ns_pids[i] = BPF_CORE_READ(pid, numbers[i].nr);
 	}
