@@ -510,7 +510,7 @@ static __always_inline void record_exit(struct task_struct *task, bool process_g
 	fill_current_process(e, task);
 	e->kind = PT_EVENT_EXIT;
 	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
-	e->exit_code = BPF_CORE_READ(task, exit_code);
+	e->exit_code = task->exit_code;
 	__u32 tgid = e->host_pid;
 	bpf_ringbuf_submit(e, submit_flags());
 	if (process_gone && kind_wanted(PT_EVENT_REAP) && zombies_matched()) {
@@ -529,12 +529,12 @@ static __always_inline void record_exit(struct task_struct *task, bool process_g
  * process records it. */
 static __always_inline int on_sched_process_exit(struct task_struct *task)
 {
-	bool process_gone = BPF_CORE_READ(task, signal, live.counter) == 0;
+	bool process_gone = task->signal->live.counter == 0;
 
 	if (process_gone) {
 		struct exit_claim key = {
-			.tgid = BPF_CORE_READ(task, tgid),
-			.start_ns = BPF_CORE_READ(task, group_leader, start_boottime),
+			.tgid = task->tgid,
+			.start_ns = task->group_leader->start_boottime,
 		};
 		__u8 one = 1;
 		/* Another thread of the process already recorded its exit: this one
