@@ -3,7 +3,7 @@ import PidtraceCore
 
 @Suite("Argv splitting of the NUL-separated area")
 struct ArgvTests {
-    static func area(_ text: String) -> [UInt8] { Array(text.utf8) }
+    static func area(_ text: String) -> ArraySlice<UInt8> { Array(text.utf8)[...] }
     static func args(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
 
     @Test func splitsAtEachNUL() {

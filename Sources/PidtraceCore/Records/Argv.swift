@@ -60,11 +60,6 @@ public struct Argv: Sendable, Equatable {
         self.init(args: args, truncated: cut)
     }
 
-    public init(area: [UInt8], areaTruncated: Bool,
-                maxArgs: Int = defaultMaxArgs, maxArgBytes: Int = defaultMaxArgBytes) {
-        self.init(area: area[...], areaTruncated: areaTruncated, maxArgs: maxArgs, maxArgBytes: maxArgBytes)
-    }
-
     /// One array per argument.
     public var args: [[UInt8]] {
         get { map(Array.init) }
