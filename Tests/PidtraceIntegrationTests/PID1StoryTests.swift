@@ -13,10 +13,10 @@ struct PID1StoryTests {
         return r.stdout
     }
 
-    private func runStopStartStop(_ image: NginxImage) throws -> (TracerRun, [Record], name: String) {
+    private func runStopStartStop(_ image: NginxImage, live: Bool = false) throws -> (TracerRun, [Record], name: String) {
         try NginxImage.require()
         let name = "pidtrace-test-story-\(uniqueSleep())"
-        let tracer = try TracerRun(["--container", name, "--wait"])
+        let tracer = try TracerRun(["--container", name, "--wait"] + (live ? ["--summary"] : []), table: live)
         try DockerFixture.dockerOutput(["run", "-d", "--name", name, image.rawValue])
         defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
         for round in 1...2 {
@@ -78,6 +78,33 @@ struct PID1StoryTests {
         let tree = try runPidtrace(["tree", tracer.outputPath]).stdout
         let pid1Nodes = tree.split(separator: "\n").filter { $0.first?.isNumber == true && $0.contains("/1 ") }
         #expect(pid1Nodes.count == 2, "\(tree)")
+    }
+
+    /// One story: the live table's END rows, the live `--summary` and `summary FILE`.
+    @Test func theLiveStoryIsTheFilesStory() throws {
+        let (tracer, _, name) = try runStopStartStop(.noExec, live: true)
+        let file = try summary(tracer)
+        let live = tracer.stderrText()
+        #expect(live.contains(file), "live --summary:\n\(live)\nsummary FILE:\n\(file)")
+        // Each END row explains its generation with the summary's "what happened" lines,
+        // told after the teardown (so with the kernel's kills of nginx).
+        let table = tracer.tableText()
+        let explained = table.components(separatedBy: "\n").filter { $0.hasPrefix("             ▸ ") }
+            .map { String($0.dropFirst(15)) }
+        let happened = file.components(separatedBy: "\n").filter { $0.hasPrefix("    what happened: ") }
+            .map { String($0.dropFirst(19)) }
+        #expect(table.components(separatedBy: "container \(name) generation ").count - 1 == 4, "\(table)")
+        #expect(explained.count == 4 && happened.count == 4, "\(table)\n\(file)")
+        for (row, line) in zip(explained, happened) {
+            #expect(row.hasPrefix(line), "\(row)\n\(line)")
+        }
+        #expect(explained.filter { $0.contains("the kernel killed them with SIGKILL when PID 1 died") }.count == 2, "\(table)")
+        // An END row comes after the teardown's last exit in its generation.
+        let rows = table.components(separatedBy: "\n")
+        for end in rows.indices where rows[end].contains(" END ") {
+            let generation = rows[..<end].filter { $0.contains(" exit ") && $0.contains("killed by SIGKILL") }
+            #expect(!generation.isEmpty, "\(table)")
+        }
     }
 
     @Test func entrypointWithExecStopsCleanly() throws {

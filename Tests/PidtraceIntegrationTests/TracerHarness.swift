@@ -25,12 +25,22 @@ final class TracerRun {
     let outputPath: String
     let stderrPipe = Pipe()
 
-    init(_ arguments: [String]) throws {
+    /// With `table`, the table goes to `tablePath` (else `--quiet`).
+    let tablePath: String?
+
+    init(_ arguments: [String], table: Bool = false) throws {
         outputPath = NSTemporaryDirectory() + "pidtrace-test-\(UUID().uuidString).ndjson"
+        tablePath = table ? outputPath + ".table" : nil
         process.executableURL = URL(fileURLWithPath: pidtraceBinary())
-        process.arguments = ["-o", outputPath, "--quiet"] + arguments
+        process.arguments = ["-o", outputPath] + (table ? [] : ["--quiet"]) + arguments
         process.standardError = stderrPipe
-        process.standardOutput = FileHandle.nullDevice
+        if let tablePath {
+            guard FileManager.default.createFile(atPath: tablePath, contents: nil),
+                  let file = FileHandle(forWritingAtPath: tablePath) else { throw HarnessError("cannot create \(tablePath)") }
+            process.standardOutput = file
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
         try process.run()
         try waitUntil(timeout: 10, "the start record") {
             self.records().contains { $0.event == "start" } || !self.process.isRunning
@@ -71,6 +81,11 @@ final class TracerRun {
         return records()
     }
 
+    /// The table written so far (`table: true`).
+    func tableText() -> String {
+        tablePath.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
     func stderrText() -> String {
         String(decoding: stderrPipe.fileHandleForReading.availableData, as: UTF8.self)
     }
@@ -85,6 +100,7 @@ final class TracerRun {
             }
         }
         try? FileManager.default.removeItem(atPath: outputPath)
+        if let tablePath { try? FileManager.default.removeItem(atPath: tablePath) }
     }
 }
 

@@ -26,6 +26,9 @@ struct GenerationState {
 
     private func isInit(_ p: RecordedProcess) -> Bool { generation.initHostPID == p.hostPID }
 
+    /// Processes seen and not yet exited.
+    var liveProcesses: Int { currentNode.count }
+
     mutating func fork(_ p: RecordedProcess, _ stamp: TraceReport.Stamp) {
         let index = newNode(p)
         generation.processes[index].firstSeen = stamp

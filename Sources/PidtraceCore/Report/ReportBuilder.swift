@@ -1,26 +1,46 @@
-/// Folds decoded records, in file order, into a `TraceReport`.
+/// Folds records, in time order, into a `TraceReport`: the one place a generation's
+/// story is built, for a file's lines and a live trace's records alike (`StoryTracker`).
 ///
 /// Records go to a generation by container id + `container_generation` when they
 /// carry a container, else by PID namespace inode; a new PID 1 (a fork, exec or
 /// snapshot with `ns_pid` 1 and another host PID) in a namespace starts a new
 /// generation there, since the kernel reuses namespace inodes.
+///
+/// A container's generation ends when its namespace is torn down: after its
+/// `container_exit`, once no process of it is left (the kernel kills the rest when PID 1
+/// exits), or `endGraceNs` later when an exit was never recorded; `takeEnded()` has it then.
 struct ReportBuilder {
     /// A reap slower than this is "reaped late".
     let lateReapNs: Int
     private var report = TraceReport()
-    private var states: [GenerationState] = []
+    /// By order of first record; an ended generation leaves when `keepEnded` is false.
+    private var states: [Int: GenerationState] = [:]
+    private var nextState = 0
+    /// Generations whose `container_exit` was read, with the record time by which they end.
+    private var ending: [Int: Int] = [:]
     private var byContainer: [String: [Int: Int]] = [:]
     private var latestGeneration: [String: Int] = [:]
     private var byPIDNamespace: [Int?: Int] = [:]
     private var sessionLost = 0
+    /// The generation the last process record went to.
+    private var lastRouted: Int?
 
     /// Process nodes kept per generation before exited ones are forgotten; nil keeps
     /// all (a file's `tree` needs them; a live `--summary` must stay bounded).
     let nodeLimit: Int?
 
-    init(lateReapNs: Int, nodeLimit: Int? = nil) {
+    /// Container generations that ended since the last `takeEnded()`, as `finish` would tell them.
+    private var ended: [TraceReport.Generation] = []
+    /// false: an ended generation is forgotten once told (`takeEnded`) (a live table
+    /// needs nothing more of it); its late records (reaps) are then dropped.
+    let keepEnded: Bool
+    /// After `container_exit`, how long the processes left may take to be recorded gone.
+    static let endGraceNs = 2_000_000_000
+
+    init(lateReapNs: Int, nodeLimit: Int? = nil, keepEnded: Bool = true) {
         self.lateReapNs = lateReapNs
         self.nodeLimit = nodeLimit
+        self.keepEnded = keepEnded
     }
 
     mutating func malformed(line: Int, _ message: String) {
@@ -40,6 +60,7 @@ struct ReportBuilder {
             report.stream.version = report.stream.version ?? version
             report.stream.startTime = report.stream.startTime ?? stamp.time
         case let .stop(stamp, lost, reason):
+            endAll()
             report.stream.complete = true
             report.stream.stopReason = reason
             report.stream.stopTime = stamp.time
@@ -56,6 +77,10 @@ struct ReportBuilder {
             process(p, claimsInit: true) { $0.generation.start = stamp }
         case let .containerExit(stamp, p, outcome):
             process(p, claimsInit: false) { $0.containerExit(stamp, outcome) }
+            if let index = lastRouted, states[index] != nil {
+                ending[index] = (stamp.tsNs ?? 0) + Self.endGraceNs
+                endIfEmpty(index)
+            }
         case let .signal(p, signal):
             var signal = signal
             signal.target = p.ref
@@ -72,8 +97,33 @@ struct ReportBuilder {
 
     consuming func finish() -> TraceReport {
         flushSessionLost()
-        report.generations = states.map { $0.finish() }
+        report.generations = states.keys.sorted().map { states[$0]!.finish() }
         return report
+    }
+
+    /// Ends the generations whose grace ran out by `tsNs` (a live trace calls this as time passes).
+    mutating func expire(atNs tsNs: Int) {
+        for (index, deadline) in ending where deadline <= tsNs { end(index) }
+    }
+
+    /// Ends every generation whose `container_exit` was read (the trace stops).
+    mutating func endAll() {
+        for index in ending.keys.sorted() { end(index) }
+    }
+
+    private mutating func endIfEmpty(_ index: Int) {
+        if ending[index] != nil, states[index]?.liveProcesses == 0 { end(index) }
+    }
+
+    private mutating func end(_ index: Int) {
+        guard ending.removeValue(forKey: index) != nil, let state = states[index] else { return }
+        if !keepEnded { states[index] = nil }
+        ended.append(state.finish())
+    }
+
+    mutating func takeEnded() -> [TraceReport.Generation] {
+        defer { ended.removeAll() }
+        return ended
     }
 
     private mutating func flushSessionLost() {
@@ -93,8 +143,11 @@ struct ReportBuilder {
         guard !p.isThread else { return }
         let claims = claimsInit && p.nsPID == 1
         let index = route(p, claimsInit: claims)
-        if claims { states[index].claimInit(p) }
-        update(&states[index])
+        lastRouted = index
+        guard states[index] != nil else { return } // ended and forgotten
+        if claims { states[index]!.claimInit(p) }
+        update(&states[index]!)
+        if !ending.isEmpty { endIfEmpty(index) }
     }
 
     private mutating func route(_ p: RecordedProcess, claimsInit: Bool) -> Int {
@@ -103,20 +156,20 @@ struct ReportBuilder {
             let index: Int
             if let known = byContainer[c.id]?[number] {
                 index = known
-                if states[index].generation.container?.name == nil { states[index].generation.container?.name = c.name }
+                if states[index]?.generation.container?.name == nil { states[index]?.generation.container?.name = c.name }
             } else {
                 index = newState(pidns: nil, container: TraceReport.ContainerIdentity(id: c.id, name: c.name, generation: number))
                 byContainer[c.id, default: [:]][number] = index
                 latestGeneration[c.id] = max(number, latestGeneration[c.id] ?? number)
             }
-            if claimsInit, states[index].generation.pidns == nil || states[index].generation.pidns == p.pidns {
-                states[index].generation.pidns = p.pidns
+            if claimsInit, let state = states[index], state.generation.pidns == nil || state.generation.pidns == p.pidns {
+                states[index]!.generation.pidns = p.pidns
                 byPIDNamespace[p.pidns] = index
             }
             return index
         }
         if let index = byPIDNamespace[p.pidns] {
-            let initPID = states[index].generation.initHostPID
+            let initPID = states[index]?.generation.initHostPID
             if !claimsInit || initPID == nil || initPID == p.hostPID { return index }
         }
         let index = newState(pidns: p.pidns, container: nil)
@@ -126,13 +179,14 @@ struct ReportBuilder {
 
     private mutating func newState(pidns: Int?, container: TraceReport.ContainerIdentity?) -> Int {
         if nodeLimit != nil {
-            for i in states.indices { states[i].shrinkEnded() }
+            for i in Array(states.keys) { states[i]!.shrinkEnded() }
         }
         var state = GenerationState()
         state.nodeLimit = nodeLimit
         state.generation.pidns = pidns
         state.generation.container = container
-        states.append(state)
-        return states.count - 1
+        nextState += 1
+        states[nextState] = state
+        return nextState
     }
 }

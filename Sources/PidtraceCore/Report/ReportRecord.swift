@@ -75,6 +75,11 @@ struct RecordedProcess {
     var isThread: Bool
     var container: RecordedContainer?
 
+    var ref: TraceReport.ProcessRef { TraceReport.ProcessRef(hostPID: hostPID, nsPID: nsPID, comm: comm) }
+}
+
+extension RecordedProcess {
+    /// From a file's line (the live path: ReportRecord+Live.swift).
     init?(_ json: JSONValue) {
         guard let hostPID = json["host_pid"]?.int else { return nil }
         self.hostPID = hostPID
@@ -87,8 +92,6 @@ struct RecordedProcess {
             RecordedContainer(id: $0, name: json["container_name"]?.string, generation: json["container_generation"]?.int)
         }
     }
-
-    var ref: TraceReport.ProcessRef { TraceReport.ProcessRef(hostPID: hostPID, nsPID: nsPID, comm: comm) }
 }
 
 struct RecordedContainer {

@@ -1,28 +1,32 @@
 import Glibc
 
 /// Where records go: the NDJSON file, standard output (table or NDJSON) and the
-/// live summary, as the options ask. Sink failures are kept for the session to act
-/// on (`takeFailures`), once per loop turn.
+/// story (for the table's END rows and `--summary`), as the options ask. Sink failures
+/// are kept for the session to act on (`takeFailures`), once per loop turn.
 final class Outputs {
     private let sinks: [RecordSink]
-    let summary: SummarySink?
+    /// With `--summary`, or a table of containers (its END rows).
+    let story: StoryTracker?
+    let summary: Bool
     private var failures: [OutputError] = []
 
     init(options: TraceOptions, clock: BootClock, showContainer: Bool) throws(OutputError) {
         var sinks: [RecordSink] = []
+        let table = !options.jsonToStdout && !options.quiet
+        summary = options.summary
+        story = summary || (table && showContainer)
+            ? StoryTracker(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9), keepEnded: summary) : nil
         if let path = options.outputPath {
             sinks.append(NDJSONSink(output: try OutputFile(path: path, mode: options.outputMode, owner: options.outputOwner),
                                     clock: clock))
         }
         if options.jsonToStdout {
             sinks.append(NDJSONSink(output: .standardOutput(), clock: clock))
-        } else if !options.quiet {
+        } else if table {
             sinks.append(TableSink(output: .standardOutput(), clock: clock, showContainer: showContainer,
-                                   allSignals: options.tracer.allSignals, width: TerminalWidth.columns(of: STDOUT_FILENO)))
+                                   allSignals: options.tracer.allSignals, width: TerminalWidth.columns(of: STDOUT_FILENO),
+                                   story: showContainer ? story : nil))
         }
-        summary = options.summary
-            ? SummarySink(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9)) : nil
-        if let summary { sinks.append(summary) }
         self.sinks = sinks
     }
 
@@ -32,10 +36,12 @@ final class Outputs {
         return failures
     }
 
+    /// The sinks first: a generation the record ends is told after its last row.
     func write(_ record: TraceRecord) {
         for sink in sinks {
             do { try sink.write(record) } catch { failures.append(error) }
         }
+        story?.add(record)
     }
 
     func flush() {

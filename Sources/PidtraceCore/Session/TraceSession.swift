@@ -93,7 +93,10 @@ public final class TraceSession {
             status?.update(nowNs: BootClock.nowBootNs(), events: written, lost: losses.reported,
                            containers: follower.map { ($0.tracker.followedCount, $0.tracker.generationCount) })
             checkLosses(force: false)
-            if readFrom > TraceRecord.orderSlackNs { orderer.release(upTo: readFrom - TraceRecord.orderSlackNs, outputs.write) }
+            if readFrom > TraceRecord.orderSlackNs {
+                orderer.release(upTo: readFrom - TraceRecord.orderSlackNs, outputs.write)
+                outputs.story?.tick(nowNs: readFrom - TraceRecord.orderSlackNs)
+            }
             outputs.flush()
             noteOutputFailures()
             if let deadline, BootClock.nowBootNs() >= deadline { StopRequest.request(.duration) }
@@ -114,7 +117,7 @@ public final class TraceSession {
         outputs.write(.stop(stop))
         outputs.sync()
         noteOutputFailures()
-        if let summary = outputs.summary { StandardError.write(summary.report().summaryText()) }
+        if outputs.summary, let story = outputs.story { StandardError.write(story.report().summaryText()) }
         if let failure { throw failure }
         return stop
     }

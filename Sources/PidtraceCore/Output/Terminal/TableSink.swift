@@ -11,8 +11,10 @@ public final class TableSink: RecordSink {
     private let highlight: Bool
     /// `--signals all`: also the signals that change no process's fate (SIGCHLD, SIGURG, ...).
     private let allSignals: Bool
-    /// With containers: what the END line explains.
-    private let story: LiveStory?
+    /// Whether END rows wait for a story (a `StoryTracker` was given).
+    private let storyFollows: Bool
+    /// END rows waiting for their generation's story (`StoryTracker.onEnded`), by "id/generation".
+    private var pendingEnds: [String: String] = [:]
     /// On a terminal: its width, so that no line wraps (COMM and DETAIL are cut with
     /// "…"). nil: full lines, as when writing to a file or a pipe.
     private let width: Int?
@@ -25,29 +27,43 @@ public final class TableSink: RecordSink {
         "TIME         EVENT  CONTAINER      HOST-PID HOST-PPID  NS-PID NS-PPID      PIDNS COMM             DETAIL"
 
     /// `width`: the terminal's columns (`TerminalWidth.columns(of:)`), or nil for no limit.
+    /// `story`: with containers, the END row waits for its generation's story and explains it.
     public init(output: OutputFile, clock: BootClock, showContainer: Bool = false, allSignals: Bool = false,
-                width: Int? = nil) {
+                width: Int? = nil, story: StoryTracker? = nil) {
         self.output = output
         self.clock = clock
         self.showContainer = showContainer
         self.allSignals = allSignals
-        story = showContainer ? LiveStory() : nil
         self.width = width.map { max($0, 20) }
         layout = TableLayout.fitting(width: self.width, showContainer: showContainer)
         highlight = isatty(output.fd) == 1
         buffer.reserveCapacity(1 << 16)
+        storyFollows = story != nil
+        story?.onEnded { [unowned self] in self.ended($0) }
     }
 
     public func write(_ record: TraceRecord) throws(OutputError) {
-        story?.observe(record)
         if var line = line(for: record) {
             if case .start = record, width != nil { line = layout.header() }
-            if let width { line = Self.fit(line, width: width) }
-            buffer.append(contentsOf: line.utf8)
-            if highlight && line.hasPrefix("\u{1B}[1m") { buffer.append(contentsOf: "\u{1B}[0m".utf8) }
-            buffer.append(UInt8(ascii: "\n"))
+            append(line)
         }
         if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    private func append(_ text: String) {
+        let line = width.map { Self.fit(text, width: $0) } ?? text
+        buffer.append(contentsOf: line.utf8)
+        if highlight && line.hasPrefix("\u{1B}[1m") { buffer.append(contentsOf: "\u{1B}[0m".utf8) }
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// A generation's story is complete: its END row, with what explains the end. Zombies
+    /// are judged over time, not at the end: `--summary` tells those.
+    private func ended(_ g: TraceReport.Generation) {
+        guard let c = g.container, let row = pendingEnds.removeValue(forKey: "\(c.id)/\(c.generation)") else { return }
+        append(row + g.findings.filter { $0.kind != "zombies" }.map { f in
+            "\n" + String(repeating: " ", count: 13) + "▸ " + f.text + (f.fix.map { " Fix: " + $0 + "." } ?? "")
+        }.joined())
     }
 
     public func flush() throws(OutputError) {
@@ -56,7 +72,12 @@ public final class TableSink: RecordSink {
         try output.write(buffer)
     }
 
-    public func sync() throws(OutputError) { try flush() }
+    /// The END rows whose story never came (the trace stopped first) go out unexplained.
+    public func sync() throws(OutputError) {
+        for row in pendingEnds.values.sorted() { append(row) }
+        pendingEnds.removeAll()
+        try flush()
+    }
 
     func line(for record: TraceRecord) -> String? {
         switch record {
@@ -78,13 +99,14 @@ public final class TableSink: RecordSink {
                            hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
                 + "container \(c.container.name) generation \(c.container.generation) begins"
         case let .containerExit(c):
-            return columns(tsNs: c.tsNs, event: "END", container: c.container, hostPID: c.initHostPID,
-                           hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
+            let row = columns(tsNs: c.tsNs, event: "END", container: c.container, hostPID: c.initHostPID,
+                              hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
                 + "container \(c.container.name) generation \(c.container.generation) ended: "
                 + (c.exit.map(Self.describe) ?? "")
-                + (story?.ended(c) ?? []).map { f in
-                    "\n" + String(repeating: " ", count: 13) + "▸ " + f.text + (f.fix.map { " Fix: " + $0 + "." } ?? "")
-                }.joined()
+            guard storyFollows else { return row }
+            // Written when the namespace is gone, explained by the same story as the summary.
+            pendingEnds["\(c.container.id)/\(c.container.generation)"] = row
+            return nil
         case let .reap(r):
             let who = r.reaper.hostPID == r.exit.event.hostPID ? "itself (auto-reaped)"
                 : "\(r.reaper.hostPID) (\(TerminalText.printable(r.reaper.comm)))"

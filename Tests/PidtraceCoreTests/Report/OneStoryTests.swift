@@ -1,0 +1,62 @@
+import Testing
+@testable import PidtraceCore
+
+/// The story is built in one place: a recorded file read by `pidtrace summary` and the
+/// same records fed live (typed, as a trace hands them over) must tell the same text,
+/// and the live table's END row must explain each generation as the summary does.
+@Suite("one story: the file path and the live path agree on the recorded fixtures")
+struct OneStoryTests {
+    /// The fixtures in this contract's full form (`restarts` was written by hand with
+    /// fields an older pidtrace left out, which a live trace always has).
+    static let fixtures = ["nginx-noexec-stop", "nginx-exec-stop", "nginx-noexec-restart", "crash-loop", "zombies"]
+
+    @Test("summary text and JSON: the live story equals the file's", arguments: fixtures)
+    func liveSummaryEqualsFileSummary(fixture: String) throws {
+        let file = try ReportFixture.report(fixture)
+        let live = try Self.liveStory(fixture).report()
+        #expect(live.summaryText() == file.summaryText())
+        #expect(String(decoding: live.summaryJSON(), as: UTF8.self) == String(decoding: file.summaryJSON(), as: UTF8.self))
+        #expect(!file.generations.isEmpty)
+    }
+
+    @Test("each container generation is told once it has ended, with the summary's findings", arguments: fixtures)
+    func endedGenerationsCarryTheSummaryFindings(fixture: String) throws {
+        let file = try ReportFixture.report(fixture)
+        var ended: [TraceReport.Generation] = []
+        _ = try Self.liveStory(fixture, keepEnded: false) { ended.append($0) }
+        let endedInFile = file.generations.filter { $0.container != nil && $0.end != nil }
+        #expect(ended.map(\.container) == endedInFile.map(\.container))
+        for (told, filed) in zip(ended, endedInFile) {
+            // Zombies are judged at the end of the recording, not of the generation.
+            #expect(told.findings.filter { $0.kind != "zombies" } == filed.findings.filter { $0.kind != "zombies" })
+            #expect(told.ending == filed.ending)
+        }
+    }
+
+    @Test("PID 1 killed while a child lives on for a while: the generation waits for the teardown's kills")
+    func aGenerationEndsWhenItsNamespaceIsGone() throws {
+        var ended: [TraceReport.Generation] = []
+        let (records, clock) = try TypedRecords.of(fixture: "nginx-noexec-stop")
+        let story = StoryTracker(clock: clock, keepEnded: false)
+        story.onEnded { ended.append($0) }
+        var endedBeforeLastExit = false
+        let lastExit = records.lastIndex { if case let .process(p) = $0, case .exit = p.detail { true } else { false } }!
+        for (i, record) in records.enumerated() {
+            story.add(record)
+            if i < lastExit && !ended.isEmpty { endedBeforeLastExit = true }
+        }
+        #expect(ended.count == 1)
+        #expect(!endedBeforeLastExit)
+        // Told with the teardown: the children were killed when PID 1 died.
+        #expect(ended.first?.findings.contains { $0.text.contains("the kernel killed them with SIGKILL when PID 1 died") } == true)
+    }
+
+    static func liveStory(_ fixture: String, keepEnded: Bool = true,
+                          onEnded: ((TraceReport.Generation) -> Void)? = nil) throws -> StoryTracker {
+        let (records, clock) = try TypedRecords.of(fixture: fixture)
+        let story = StoryTracker(clock: clock, keepEnded: keepEnded)
+        if let onEnded { story.onEnded(onEnded) }
+        for record in records { story.add(record) }
+        return story
+    }
+}
