@@ -51,6 +51,29 @@ struct OneStoryTests {
         #expect(ended.first?.findings.contains { $0.text.contains("the kernel killed them with SIGKILL when PID 1 died") } == true)
     }
 
+    @Test("a generation whose last exits were never recorded is told when its grace runs out, then forgotten")
+    func aGenerationEndsAfterItsGrace() throws {
+        var ended: [TraceReport.Generation] = []
+        let (records, clock) = try TypedRecords.of(fixture: "nginx-noexec-stop")
+        let story = StoryTracker(clock: clock, keepEnded: false)
+        story.onEnded { ended.append($0) }
+        var exitNs: UInt64 = 0
+        for record in records {
+            if case let .containerExit(c) = record { exitNs = c.tsNs }
+            // The children's exits lost: nothing says the namespace is gone.
+            if case let .process(p) = record, case .exit = p.detail, p.event.nsPID != 1 { continue }
+            if case .stop = record { break }
+            story.add(record)
+        }
+        #expect(exitNs > 0 && ended.isEmpty)
+        story.tick(nowNs: exitNs + UInt64(ReportBuilder.endGraceNs) - 1)
+        #expect(ended.isEmpty)
+        story.tick(nowNs: exitNs + UInt64(ReportBuilder.endGraceNs))
+        #expect(ended.count == 1)
+        #expect(ended.first?.findings.first?.kind == "stop_timeout")
+        #expect(story.report().generations.isEmpty, "an ended generation is not kept without --summary")
+    }
+
     static func liveStory(_ fixture: String, keepEnded: Bool = true,
                           onEnded: ((TraceReport.Generation) -> Void)? = nil) throws -> StoryTracker {
         let (records, clock) = try TypedRecords.of(fixture: fixture)
