@@ -14,7 +14,7 @@ public struct TracepointShape: Sendable, Equatable {
 
 /// Which BPF program variants this kernel takes, and what it cannot record and why.
 /// Decided from the kernel's BTF before load, so a kernel that lacks a hook costs
-/// that feature only (DESIGN.md §4).
+/// that feature only (README.md, "Kernels").
 public struct KernelSupport: Sendable, Equatable {
     /// The programs that record each kind on this kernel.
     public private(set) var programs: [EventKind: [pt_program]] = [:]
