@@ -66,6 +66,9 @@ public final class ContainerFollower {
         }
     }
 
+    public var awaited: [String] { awaitedNames.sorted().map { "container " + $0 } }
+    public var warnings: [String] { [] }
+
     /// PID namespaces to watch from the first event on.
     public var initialNamespaces: [UInt32] { initial.compactMap(\.pidnsInode) }
 

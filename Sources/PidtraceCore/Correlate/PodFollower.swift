@@ -13,11 +13,17 @@ public final class PodFollower: RuntimeFollower {
     private let initial: [(info: ContainerInfo, joined: Bool)]
     private let proc: ProcReader
     private let answers = PodAnswers()
+    public let awaited: [String]
+    public let warnings: [String]
 
     /// Resolves every selector now, so that a typo fails before anything is attached.
     public init(selectors: [PodSelector], state: CRIState, waitForStart: Bool, proc: ProcReader = ProcReader()) throws(ContainerError) {
         self.proc = proc
         let matched = try Self.resolve(selectors, state: state, waitForStart: waitForStart)
+        awaited = selectors.filter { s in !matched.contains { !$0.pod.isSandbox && s.matches($0) } }.map { "pod " + $0.description }
+        warnings = state.isPresent ? [] : [
+            "no containerd or CRI-O state under \(state.roots.joined(separator: ", ")): no pod can appear there until a "
+                + "Kubernetes runtime writes it (give its state directory with --runtime-root)"]
         var sandboxNamespaces: [String: UInt32] = [:]
         var infos: [(ContainerInfo, Bool)] = []
         for c in matched {

@@ -5,6 +5,10 @@ public protocol RuntimeFollower: AnyObject {
     var initialNamespaces: [UInt32] { get }
     func start(tsNs: UInt64, emit: (TraceRecord) -> Void)
     func drainAnswers(tsNs: UInt64, emit: (TraceRecord) -> Void) -> [UInt32]
+    /// With --wait: what nothing on the host matches yet ("container web", "pod shop/api").
+    var awaited: [String] { get }
+    /// Said once at start: why what is awaited may never come.
+    var warnings: [String] { get }
 }
 
 extension ContainerFollower: RuntimeFollower {}

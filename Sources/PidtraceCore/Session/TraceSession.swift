@@ -73,6 +73,7 @@ public final class TraceSession {
         outputs.write(.start(startInfo()))
         follower?.start(tsNs: BootClock.nowBootNs(), emit: emit)
         outputs.flush()
+        if let follower { tellWhatIsAwaited(follower) }
         if options.pauseConsumerMs > 0 { pauseConsumer(ms: options.pauseConsumerMs) }
         let deadline = options.durationSeconds.map { BootClock.nowBootNs() + UInt64($0 * 1e9) }
         let status = options.liveStatus ? StatusLine(nowNs: BootClock.nowBootNs()) : nil
@@ -136,6 +137,14 @@ public final class TraceSession {
             return orderer.add(.snapshot(snap), release: outputs.write)
         }
         orderer.add(record, release: outputs.write)
+    }
+
+    /// `--wait` for what is not there yet: a warning when it may never come, and on a
+    /// terminal what the trace waits for (a script reads the `start` record instead).
+    private func tellWhatIsAwaited(_ follower: RuntimeFollower) {
+        for warning in follower.warnings { StandardError.line("pidtrace: warning: " + warning) }
+        guard !follower.awaited.isEmpty, isatty(STDERR_FILENO) == 1 else { return }
+        StandardError.line("pidtrace: waiting for \(follower.awaited.joined(separator: ", ")) to start (Ctrl-C stops)")
     }
 
     /// Without a file to reopen, SIGHUP stops like SIGTERM (the terminal went away).
