@@ -123,3 +123,22 @@ final class TableWidthTests {
         #expect(TerminalWidth.columns(of: file.fd, columnsVariable: "80") == nil)
     }
 }
+
+extension TableWidthTests {
+    static func end(_ name: String) -> TraceRecord {
+        .containerExit(ContainerLifecycle(tsNs: 0, container: ContainerAttribution(id: "c0ffee", name: name, generation: 12),
+                                          initHostPID: 4301, pidns: 4_026_532_180, exit: ExitStatus(waitStatus: 9)))
+    }
+
+    @Test("a narrow terminal keeps the END row's outcome: the name and the generation give way first")
+    func theENDRowKeepsItsOutcome() throws {
+        let wide = try written([Self.end("web-frontend-canary")], width: nil, showContainer: true)
+        #expect(wide[0].hasSuffix("container web-frontend-canary generation 12 ended: killed by SIGKILL"))
+        for width in [80, 100, 110] {
+            let lines = try written([Self.end("web-frontend-canary")], width: width, showContainer: true)
+            #expect(lines.allSatisfy { $0.count <= width }, "\(lines)")
+            #expect(lines.last?.hasSuffix("generation 12 ended: killed by SIGKILL") == true
+                    || lines.last?.hasSuffix(" ended: killed by SIGKILL") == true && lines.count == 1, "\(width): \(lines)")
+        }
+    }
+}

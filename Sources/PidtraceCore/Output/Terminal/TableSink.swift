@@ -99,10 +99,7 @@ public final class TableSink: RecordSink {
                            hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
                 + "container \(c.container.name) generation \(c.container.generation) begins"
         case let .containerExit(c):
-            let row = columns(tsNs: c.tsNs, event: "END", container: c.container, hostPID: c.initHostPID,
-                              hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
-                + "container \(c.container.name) generation \(c.container.generation) ended: "
-                + (c.exit.map(Self.describe) ?? "")
+            let row = endRow(c)
             guard storyFollows else { return row }
             // Written when the namespace is gone, explained by the same story as the summary.
             pendingEnds["\(c.container.id)/\(c.container.generation)"] = row
@@ -117,6 +114,21 @@ public final class TableSink: RecordSink {
             return processColumns(z.exit, tsNs: z.tsNs, event: "zombie")
                 + "exited \(Self.duration(z.zombieNs)) ago and not reaped by its parent \(z.exit.event.hostPPID)"
         }
+    }
+
+    /// "container web generation 2 ended: killed by SIGKILL"; on a narrow terminal the
+    /// name, then the generation, give way first, and where even the outcome has no room
+    /// in the row it goes under it: the outcome is what the row is for.
+    func endRow(_ c: ContainerLifecycle) -> String {
+        let row = columns(tsNs: c.tsNs, event: "END", container: c.container, hostPID: c.initHostPID,
+                          hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
+        let ended = "ended: " + (c.exit.map(Self.describe) ?? "")
+        let details = ["container \(c.container.name) generation \(c.container.generation) " + ended,
+                       "generation \(c.container.generation) " + ended, ended]
+        guard let width else { return row + details[0] }
+        if let detail = details.first(where: { row.count + $0.count <= width }) { return row + detail }
+        let bare = String(row.reversed().drop { $0 == " " }.reversed()) // its COMM is empty
+        return bare + "\n" + String(repeating: " ", count: 13) + "▸ " + details[1]
     }
 
     func processLine(_ p: ProcessRecord) -> String {
