@@ -148,6 +148,9 @@ struct RecordDocTests {
             .containerExit(exitedNormally),
             .lost(LostInfo(tsNs: 6, count: 910)),
             .notice(NoticeRecord(tsNs: 6, notice: Notice(kind: .runtimeEventsGap, message: "stream lost"))),
+            .runtimeEvent(RuntimeEventRecord(tsNs: 7, container: web, action: "start", runtimeTimeNs: 1, restartCount: 2)),
+            .runtimeEvent(RuntimeEventRecord(tsNs: 7, container: web, action: "kill", runtimeTimeNs: 1, signal: 15)),
+            .runtimeEvent(RuntimeEventRecord(tsNs: 7, container: web, action: "die", runtimeTimeNs: 1, exitCode: 143)),
             .stop(stop),
         ]
     }
@@ -186,7 +189,7 @@ struct RecordDocTests {
 
     @Test(arguments: [
         "fork", "exec", "exit", "signal", "oom_kill", "reap", "zombie", "snapshot",
-        "container_start", "container_exit", "start", "lost", "stop",
+        "container_start", "container_exit", "runtime_event", "start", "lost", "stop",
     ])
     func eachKindsFieldsAreDocumentedInItsSection(kind: String) throws {
         let written = try #require(try Self.encodedPaths()[kind])

@@ -19,4 +19,12 @@ struct SignalNameTests {
     func numbersWithoutName(number: Int32, name: String) {
         #expect(SignalName.of(number) == name)
     }
+
+    @Test("a runtime's signal name, with or without SIG, back to its number")
+    func namesToNumbers() {
+        #expect(SignalName.number("SIGTERM") == 15)
+        #expect(SignalName.number("TERM") == 15)
+        #expect(SignalName.number("kill") == 9)
+        #expect(SignalName.number("SIGNOPE") == nil)
+    }
 }

@@ -118,6 +118,35 @@ struct PID1StoryTests {
         #expect(!text.contains("Never received") && !text.contains("stop timeout") && !text.contains("running at start"), "\(text)")
     }
 
+    /// docker stop, start and restart, three times, of an nginx that exits on SIGTERM:
+    /// deliberate restarts, each its own generation with its own story, never a loop.
+    @Test func deliberateRestartsAreNotALoop() throws {
+        try NginxImage.require()
+        let name = "pidtrace-test-restarts-\(uniqueSleep())"
+        let tracer = try TracerRun(["--container", name, "--wait"])
+        try DockerFixture.dockerOutput(["run", "-d", "--name", name, NginxImage.exec.rawValue])
+        defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
+        for _ in 1...3 {
+            try DockerFixture.dockerOutput(["stop", "-t", "3", name])
+            try DockerFixture.dockerOutput(["start", name])
+            try DockerFixture.dockerOutput(["restart", "-t", "3", name])
+        }
+        try DockerFixture.dockerOutput(["stop", "-t", "3", name])
+        try tracer.waitFor("the last generation's end", timeout: 15) {
+            $0.filter { $0.event == "container_exit" }.count == 7
+                && $0.filter { $0.event == "runtime_event" && $0["action"] as? String == "restart" }.count == 3
+        }
+        usleep(300_000)
+        try tracer.stop()
+        let text = try summary(tracer)
+        #expect(!text.contains("loop"), "\(text)")
+        #expect(text.components(separatedBy: "\n  generation ").count - 1 == 7, "\(text)")
+        #expect(text.components(separatedBy: "started by: a start request to the runtime").count - 1 == 4, "\(text)")
+        #expect(text.components(separatedBy: "started by: a restart request to the runtime").count - 1 == 3, "\(text)")
+        #expect(text.components(separatedBy: "it handled the request itself").count - 1 == 7, "\(text)")
+        #expect(!text.contains("restart policy ("), "\(text)")
+    }
+
     /// A crash loop traced for 20 s; then a second tracer started on the looping
     /// container without --wait (the runtime's answer may name a PID 1 already gone).
     @Test func crashLoopIsRolledUp() throws {
@@ -151,6 +180,7 @@ struct PID1StoryTests {
         let text = try summary(tracer)
         #expect(text.contains("generations 1–\(starts): a crash loop, \(starts) generations in "), "\(text)")
         #expect(text.contains("each exit 1 after ~") && text.contains("exited by itself with code 1"), "\(text)")
+        #expect(text.contains("restarted by: the container's restart policy (restart 1–"), "\(text)")
         #expect(!text.contains("still running") && !text.contains("running at start"), "\(text)")
         if let late {
             _ = try late.stop()

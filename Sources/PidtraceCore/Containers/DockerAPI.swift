@@ -123,14 +123,20 @@ public struct DockerEvent: Sendable, Equatable {
     /// Seconds and nanoseconds since the epoch (`timeNano` when given).
     public var timeNs: Int64
     public var exitCode: Int?
+    /// `kill`: the signal the runtime sent, as it wrote it (Docker: "15"; a name elsewhere).
+    public var signal: String?
+    /// `start`: the container's restart count, from inspecting it (not in the event).
+    public var restartCount: Int?
 
-    public init(action: String, id: String, name: String?, type: String, timeNs: Int64, exitCode: Int? = nil) {
+    public init(action: String, id: String, name: String?, type: String, timeNs: Int64, exitCode: Int? = nil,
+                signal: String? = nil) {
         self.action = action
         self.id = id
         self.name = name
         self.type = type
         self.timeNs = timeNs
         self.exitCode = exitCode
+        self.signal = signal
     }
 
     /// The action's first word ("exec_start: sh -c x" → "exec_start").
@@ -167,7 +173,8 @@ public struct DockerEvent: Sendable, Equatable {
         let attributes = wire.actor?.attributes ?? [:]
         return DockerEvent(action: action, id: id, name: attributes["name"], type: wire.type ?? "container",
                            timeNs: wire.timeNano ?? (wire.time ?? 0) * 1_000_000_000,
-                           exitCode: attributes["exitCode"].flatMap { Int($0) })
+                           exitCode: attributes["exitCode"].flatMap { Int($0) },
+                           signal: attributes["signal"])
     }
 }
 

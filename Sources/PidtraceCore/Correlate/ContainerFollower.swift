@@ -92,11 +92,16 @@ public final class ContainerFollower {
                     guard let info = try api.inspect(id: event.id) else { return }
                     let processes = info.running ? ProcessSnapshot.processes(inPIDNamespaceOf: info.hostPID, proc: proc) : []
                     inbox.add(\.started, StartedContainer(info: info, processes: processes))
+                    var start = event
+                    start.restartCount = info.restartCount
+                    inbox.add(\.events, start)
                 } catch {
                     Log.logger.warning("cannot inspect started container \(event.id.prefix(12)): \(error)")
                     inbox.add(\.notices, Notice(kind: .runtimeError,
                                                 message: "started container \(event.id.prefix(12)) could not be inspected: \(error)"))
                 }
+            } else if RuntimeEventRecord.actions.contains(event.kind) && (ids.contains(event.id) || awaited) {
+                inbox.add(\.events, event)
             }
         }, onGap: { notice in inbox.add(\.notices, notice) })
     }
@@ -110,6 +115,13 @@ public final class ContainerFollower {
         for (id, name) in inbox.take(\.names) { settled += tracker.settle(id: id, name: name) }
         for started in inbox.take(\.started) {
             tracker.follow(started.info, tsNs: tsNs, processes: started.processes, emit: emit)
+        }
+        for event in inbox.take(\.events) {
+            guard let container = tracker.latestGeneration(ofContainer: event.id) else { continue }
+            emit(.runtimeEvent(RuntimeEventRecord(tsNs: tsNs, container: container, action: event.kind,
+                                                  runtimeTimeNs: event.timeNs, restartCount: event.restartCount,
+                                                  signal: event.signal.flatMap { Int32($0) ?? SignalName.number($0) },
+                                                  exitCode: event.exitCode)))
         }
         return settled
     }
@@ -130,6 +142,8 @@ private final class RuntimeInbox: Sendable {
         var started: [StartedContainer] = []
         var names: [(id: String, name: String?)] = []
         var notices: [Notice] = []
+        /// What the runtime did to followed containers (`start` with its restart count).
+        var events: [DockerEvent] = []
     }
 
     private let contents = Mutex(Contents())

@@ -51,6 +51,8 @@ public final class ContainerTracker {
     /// PID → the generation, and the live one per container ID.
     private var joinedInits: [UInt32: ContainerAttribution] = [:]
     private var joinedLive: [String: UInt32] = [:]
+    /// Each followed container's latest generation, for what the runtime says of it.
+    private var latest: [String: ContainerAttribution] = [:]
 
     public init(proc: ProcReader = ProcReader()) {
         self.proc = proc
@@ -59,6 +61,9 @@ public final class ContainerTracker {
     static let maxProcesses = 1 << 16
 
     public var followedCount: Int { followed.count }
+
+    /// The latest generation of a followed container; nil before its first.
+    public func latestGeneration(ofContainer id: String) -> ContainerAttribution? { latest[id] }
     /// Generations begun during this trace, over all followed containers.
     public var generationCount: Int { followed.values.reduce(0) { $0 + $1.generations } }
 
@@ -332,6 +337,7 @@ public final class ContainerTracker {
         }
         let attribution = ContainerAttribution(id: id, name: entry.name, generation: generation,
                                                pod: identity?.pod, runtime: identity?.runtime ?? defaultRuntime)
+        latest[id] = attribution
         if joined {
             joinedInits[initHostPID] = attribution
             joinedLive[id] = initHostPID

@@ -15,6 +15,12 @@ public enum SignalName {
         if number >= 34 && number <= 64 { return number == 34 ? "SIGRTMIN" : "SIGRTMIN+\(number - 34)" }
         return "SIG\(number)"
     }
+
+    /// The number of "SIGTERM" or "TERM" (as runtimes write it); nil for others.
+    public static func number(_ name: String) -> Int32? {
+        let full = name.uppercased().hasPrefix("SIG") ? name.uppercased() : "SIG" + name.uppercased()
+        return names.first { $0.value == full }?.key
+    }
 }
 
 /// Who a signal came from, in words, for the table and the summary alike.

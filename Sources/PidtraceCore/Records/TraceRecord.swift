@@ -18,6 +18,8 @@ public enum TraceRecord: Sendable {
     indirect case zombie(ZombieRecord)
     /// Something that changes what the file means: events may be missing, a runtime call failed.
     indirect case notice(NoticeRecord)
+    /// What the container runtime did to a followed container (started, killed, ...).
+    indirect case runtimeEvent(RuntimeEventRecord)
 }
 
 extension TraceRecord {
@@ -39,6 +41,7 @@ extension TraceRecord {
         case let .reap(r): r.tsNs
         case let .zombie(z): z.tsNs
         case let .notice(n): n.tsNs
+        case let .runtimeEvent(r): r.tsNs
         }
     }
 }

@@ -18,10 +18,13 @@ enum CrashLoop {
         return runs
     }
 
-    /// Both seen from their start to their end, with the same exec chain and ending.
+    /// Both seen from their start to their end, with the same exec chain and ending, and
+    /// the second not started on request: a deliberate `docker start` or `docker restart`
+    /// keeps its own story (unknown is taken as a restart, as in recordings without it).
     static func alike(_ a: TraceReport.Generation, _ b: TraceReport.Generation) -> Bool {
         a.ending != nil && a.lifetimeNs != nil && b.lifetimeNs != nil && a.ending == b.ending
             && a.execChain.map(\.argv) == b.execChain.map(\.argv)
+            && b.startedBy != .startRequest && b.startedBy != .restartRequest
     }
 
     /// " after ~4 ms (3 ms–6 ms)".

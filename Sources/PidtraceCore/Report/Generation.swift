@@ -29,6 +29,17 @@ extension TraceReport {
         public var reapedLate: [Zombie] = []
         /// The process tree, from fork/exec/exit/snapshot records, in order of first record.
         public var processes: [ProcessNode] = []
+        /// What the runtime said it did to this run (`runtime_event` records), in order.
+        public var runtimeEvents: [RuntimeEvent] = []
+
+        /// Who started this run, as the runtime said; nil when it said nothing (no
+        /// runtime API, an older recording, or a run that began before the trace).
+        public var startedBy: StartCause? {
+            guard let start = runtimeEvents.last(where: { $0.action == "start" }) else { return nil }
+            if runtimeEvents.contains(where: { $0.action == "restart" }) { return .restartRequest }
+            if let count = start.restartCount, count > 0 { return .restartPolicy(count: count) }
+            return .startRequest
+        }
 
         /// PID 1 was running when the trace started (its first command is from a snapshot).
         public var runningAtTraceStart: Bool { execChain.first?.runningAtStart == true }
@@ -39,6 +50,23 @@ extension TraceReport {
             let (ns, overflow) = to.subtractingReportingOverflow(from)
             return overflow || ns < 0 ? nil : ns
         }
+    }
+
+    /// A `runtime_event` record.
+    public struct RuntimeEvent: Sendable, Equatable {
+        public var stamp: Stamp
+        public var action: String
+        public var restartCount: Int?
+        public var signal: Int?
+        public var exitCode: Int?
+    }
+
+    /// What started a run: the restart policy (its restart count then), a `start`
+    /// request (`docker run`, `docker start`), or a `restart` request (`docker restart`).
+    public enum StartCause: Sendable, Equatable {
+        case restartPolicy(count: Int)
+        case startRequest
+        case restartRequest
     }
 
     public struct ExecStep: Sendable, Equatable {

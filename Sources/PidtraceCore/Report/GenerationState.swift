@@ -82,6 +82,10 @@ struct GenerationState {
         bounded(&generation.processes[index].signals, signal)
     }
 
+    mutating func runtimeEvent(_ event: TraceReport.RuntimeEvent) {
+        bounded(&generation.runtimeEvents, event)
+    }
+
     mutating func oomKill(_ kill: TraceReport.OOMKill) {
         bounded(&generation.oomKills, kill)
         if generation.initHostPID == kill.process.hostPID { initOOM = kill }

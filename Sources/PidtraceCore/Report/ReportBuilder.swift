@@ -24,6 +24,9 @@ struct ReportBuilder {
     private var sessionLost = 0
     /// The generation the last process record went to.
     private var lastRouted: Int?
+    /// Per container ID: a runtime's `start` read before the run it started (it goes
+    /// to that container's next generation).
+    private var earlyStarts: [String: [TraceReport.RuntimeEvent]] = [:]
 
     /// Process nodes kept per generation before exited ones are forgotten; nil keeps
     /// all (a file's `tree` needs them; a live `--summary` must stay bounded).
@@ -89,6 +92,8 @@ struct ReportBuilder {
             process(p, claimsInit: false) { $0.oomKill(TraceReport.OOMKill(process: p.ref, stamp: stamp, memcgID: memcgID)) }
         case let .zombie(stamp, p, zombieNs):
             process(p, claimsInit: false) { $0.zombie(TraceReport.Zombie(process: p.ref, stamp: stamp, zombieNs: zombieNs)) }
+        case let .runtimeEvent(c, event):
+            runtimeEvent(c, event)
         case let .reap(p, zombie):
             let late = lateReapNs
             process(p, claimsInit: false) { $0.reap(zombie, lateAfterNs: late) }
@@ -177,6 +182,18 @@ struct ReportBuilder {
         return index
     }
 
+    /// To the container's generation the record names (the tracer names the run it had
+    /// claimed when the runtime's word came, which is after the run's first process: a
+    /// short run may be over by then). A `start` that names no run seen yet waits for the
+    /// container's next one.
+    private mutating func runtimeEvent(_ c: RecordedContainer, _ event: TraceReport.RuntimeEvent) {
+        if let index = byContainer[c.id]?[c.generation ?? latestGeneration[c.id] ?? 0], states[index] != nil {
+            states[index]!.runtimeEvent(event)
+        } else if event.action == "start" || event.action == "restart" {
+            earlyStarts[c.id, default: []].append(event)
+        }
+    }
+
     private mutating func newState(pidns: Int?, container: TraceReport.ContainerIdentity?) -> Int {
         if nodeLimit != nil {
             for i in Array(states.keys) { states[i]!.shrinkEnded() }
@@ -185,6 +202,7 @@ struct ReportBuilder {
         state.nodeLimit = nodeLimit
         state.generation.pidns = pidns
         state.generation.container = container
+        for event in container.flatMap({ earlyStarts.removeValue(forKey: $0.id) }) ?? [] { state.runtimeEvent(event) }
         nextState += 1
         states[nextState] = state
         return nextState

@@ -14,6 +14,12 @@ extension ReportRecord {
             self = .lost(count: Int(clamping: l.count))
         case .notice:
             return nil
+        case let .runtimeEvent(r):
+            var event = TraceReport.RuntimeEvent(stamp: stamp(r.tsNs), action: r.action)
+            event.restartCount = r.restartCount
+            event.signal = r.signal.map(Int.init)
+            event.exitCode = r.exitCode
+            self = .runtimeEvent(RecordedContainer(r.container), event)
         case let .process(p):
             self = Self.process(p, stamp(p.event.tsNs))
         case let .snapshot(s):

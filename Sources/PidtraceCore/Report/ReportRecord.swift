@@ -18,6 +18,7 @@ enum ReportRecord {
     case oomKill(TraceReport.Stamp, RecordedProcess, memcgID: Int?)
     case reap(RecordedProcess, TraceReport.Zombie)
     case zombie(TraceReport.Stamp, RecordedProcess, zombieNs: Int?)
+    case runtimeEvent(RecordedContainer, TraceReport.RuntimeEvent)
 
     struct Malformed: Error {
         var reason: String
@@ -35,6 +36,17 @@ enum ReportRecord {
             return .stop(stamp, lost: json["lost"]?.int, reason: json["reason"]?.string)
         case "lost":
             return .lost(count: max(0, json["count"]?.int ?? 0))
+        case "runtime_event":
+            guard let id = json["container_id"]?.string, let action = json["action"]?.string else {
+                throw Malformed(reason: "runtime_event without \"container_id\" and \"action\"")
+            }
+            var event = TraceReport.RuntimeEvent(stamp: stamp, action: action)
+            event.restartCount = json["restart_count"]?.int
+            event.signal = json["signal"]?.int
+            event.exitCode = json["exit_code"]?.int
+            let container = RecordedContainer(id: id, name: json["container_name"]?.string,
+                                              generation: json["container_generation"]?.int)
+            return .runtimeEvent(container, event)
         default:
             break
         }

@@ -47,6 +47,10 @@ extension TraceReport {
         if let v = g.start?.time { out.field("start_time", v) }
         if let v = g.end?.time { out.field("end_time", v) }
         if let v = g.lifetimeNs { out.field("lifetime_ns", v) }
+        if let cause = g.startedBy {
+            out.field("started_by", cause.name)
+            if case let .restartPolicy(count) = cause { out.field("restart_count", count) }
+        }
         if let ending = g.ending {
             out.beginObject("ended")
             encode(ending, &out)

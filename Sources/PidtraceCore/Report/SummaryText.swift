@@ -56,6 +56,7 @@ extension TraceReport {
             let to = F.printable(g.end?.time ?? "?") + (g.lifetimeNs.map { " (\(F.duration($0)))" } ?? "")
             lines.append("    from \(from) to \(to)")
         }
+        if let cause = g.startedBy { lines.append("    started by: " + cause.text) }
         let ended = g.initHostPID == nil ? "PID 1 is not in the file" : F.ending(g.ending, complete: stream.complete)
         lines.append("    ended: " + ended)
         lines += findingLines(g.findings)
@@ -106,6 +107,10 @@ extension TraceReport {
             lines.append("    exec: " + first.execChain.map { F.command($0.argv, comm: initComm) }.joined(separator: " → "))
         }
         lines.append("    PID 1 = host " + run.compactMap(\.initHostPID).map(String.init).joined(separator: ", "))
+        let restarts = run.compactMap { if case let .restartPolicy(n)? = $0.startedBy { n } else { nil } }
+        if let low = restarts.min(), let high = restarts.max() {
+            lines.append("    restarted by: the container's restart policy (restart \(low == high ? "\(low)" : "\(low)–\(high)"))")
+        }
         if let from = first.start?.time, let to = last.end?.time {
             lines.append("    from \(F.printable(from)) to \(F.printable(to))")
         }

@@ -119,6 +119,7 @@ struct DockerAPITests {
         #expect(events.allSatisfy { $0.id == Recorded.webID && $0.name == "fixture-web" && $0.type == "container" })
         #expect(events[0].timeNs == 1_795_927_448_318_486_805)
         #expect(events[2].exitCode == 137)
+        #expect(events[0].signal == "15" && events[1].signal == "9" && events[2].signal == nil)
         #expect(events[6].action == "exec_create: true ")
     }
 

@@ -62,6 +62,11 @@ enum TypedRecords {
             return .zombie(ZombieRecord(tsNs: ts, exit: try process(j, ts: ts, as: .exit), zombieNs: UInt64(j["zombie_ns"]?.int ?? 0)))
         case "notice":
             return nil
+        case "runtime_event":
+            return .runtimeEvent(RuntimeEventRecord(
+                tsNs: ts, container: try container(j)!, action: try need(j["action"]?.string, "action"),
+                runtimeTimeNs: try wallNs(try need(j["runtime_time"]?.string, "runtime_time")),
+                restartCount: j["restart_count"]?.int, signal: j["signal"]?.int.map(Int32.init), exitCode: j["exit_code"]?.int))
         default:
             throw Unreadable(description: "no typed record for event \(event)")
         }

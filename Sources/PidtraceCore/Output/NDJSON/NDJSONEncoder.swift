@@ -45,6 +45,17 @@ public struct NDJSONEncoder: Sendable {
             common("notice", tsNs: n.tsNs, &out)
             out.field("kind", plain: n.notice.kind.name)
             out.field("message", n.notice.message)
+        case let .runtimeEvent(r):
+            common("runtime_event", tsNs: r.tsNs, &out)
+            out.field("action", r.action)
+            out.field("runtime_time") { $0.appendTime(wallNs: r.runtimeTimeNs) }
+            if let count = r.restartCount { out.field("restart_count", count) }
+            if let signal = r.signal {
+                out.field("signal", signal)
+                out.field("signal_name", SignalName.of(signal))
+            }
+            if let code = r.exitCode { out.field("exit_code", code) }
+            encodeContainer(r.container, &out)
         case let .stop(s):
             common("stop", tsNs: s.tsNs, &out)
             out.field("events", s.events)

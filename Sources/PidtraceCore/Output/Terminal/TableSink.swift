@@ -84,6 +84,7 @@ public final class TableSink: RecordSink {
         case .start: return showContainer ? Self.containerHeader : Self.header
         case let .lost(l): return "\(timeOfDay(l.tsNs)) LOST   \(l.count) events the kernel could not hand over"
         case let .notice(n): return "\(timeOfDay(n.tsNs)) NOTICE \(n.notice.message)"
+        case let .runtimeEvent(r): return runtimeRow(r)
         case .stop: return nil
         case let .process(p):
             if !allSignals, let s = p.event.signal, !SignalCause.changesFate(s.number) { return nil }
@@ -129,6 +130,19 @@ public final class TableSink: RecordSink {
         if let detail = details.first(where: { row.count + $0.count <= width }) { return row + detail }
         let bare = String(row.reversed().drop { $0 == " " }.reversed()) // its COMM is empty
         return bare + "\n" + String(repeating: " ", count: 13) + "▸ " + details[1]
+    }
+
+    /// "the runtime: start (its restart policy, restart 3)", "the runtime: kill SIGTERM".
+    private func runtimeRow(_ r: RuntimeEventRecord) -> String {
+        var what = r.action
+        if r.action == "start", let count = r.restartCount {
+            what += count > 0 ? " by its restart policy (restart \(count))" : " (a start request)"
+        }
+        if let signal = r.signal { what += " " + SignalName.of(signal) }
+        if let code = r.exitCode { what += " (exit status \(code))" }
+        return timeOfDay(r.tsNs) + " " + pad(r.container.runtime ?? "runtime", 6) + " "
+            + (layout.container.map { pad(Self.truncated(r.container.name, to: $0), $0) + " " } ?? "")
+            + "the runtime: " + what
     }
 
     func processLine(_ p: ProcessRecord) -> String {
