@@ -75,7 +75,7 @@ struct Diagnosis {
         let unaware = processesNeverAsked(since: askNs)
         switch g.ending {
         case .killed(9, _, _, _)? where finalKill != nil:
-            let delay = finalKill.flatMap { $0.stamp.tsNs }.map { F.shortDuration($0 - askNs) } ?? "?"
+            let delay = finalKill.flatMap { $0.stamp.tsNs }.map { F.duration($0 - askNs) } ?? "?"
             let killer = finalKill?.sender.map { " from " + F.sender($0) } ?? ""
             let first = request.result == "ignored"
                 ? "\(initName) ignored \(request.name)\(from): PID 1 of a namespace ignores every signal it has no handler for."
@@ -87,7 +87,7 @@ struct Diagnosis {
                                fix: unaware.isEmpty ? "make PID 1 exit on \(request.name) (a handler that stops the work and exits)" : nil))
         case let .exited(code)? where endsAfter(askNs):
             out.append(Finding(kind: "clean_stop",
-                               text: "\(initName) received \(request.name)\(from) and exited (code \(code))\(later(askNs)): "
+                               text: "\(initName) received \(request.name)\(from) and \(code == 0 || ExitCodeMeaning.of(code) == nil ? "exited (code \(code))" : "exited with code " + ExitCodeMeaning.explained(code))\(later(askNs)): "
                                    + "it handled the request itself."))
         case let .killed(number, name, _, _)? where number == request.number && endsAfter(askNs):
             out.append(Finding(kind: "clean_stop",
@@ -132,7 +132,7 @@ struct Diagnosis {
 
     /// " 0.1 s later": from `ns` to PID 1's end.
     private func later(_ ns: Int) -> String {
-        g.end?.tsNs.map { " " + F.shortDuration($0 - ns) + " later" } ?? ""
+        g.end?.tsNs.map { " " + F.duration($0 - ns) + " later" } ?? ""
     }
 
     /// PID 1's end came after this time.
@@ -143,10 +143,10 @@ struct Diagnosis {
     private func endingStory(_ ending: TraceReport.Ending) -> [Finding] {
         let torn = g.processes.filter(\.killedByTeardown).count
         let aftermath = torn == 0 ? "" : " The kernel then killed the \(torn) process\(torn == 1 ? "" : "es") left in its namespace (namespace torn down)."
-        let lifetime = g.lifetimeNs.map { " after " + F.shortDuration($0) } ?? ""
+        let lifetime = g.lifetimeNs.map { " after " + F.duration($0) } ?? ""
         switch ending {
         case let .exited(code):
-            return [Finding(kind: "exited", text: "\(initName) exited by itself with code \(code)\(lifetime): no signal asked it to." + aftermath,
+            return [Finding(kind: "exited", text: "\(initName) exited by itself with code \(ExitCodeMeaning.explained(code))\(lifetime): no signal asked it to." + aftermath,
                             fix: code == 0 ? nil : "look at the container's own output (`docker logs`) for why it exited with \(code)")]
         case let .killed(number, name, core, sender):
             let killing = g.signalsToInit.last { $0.number == number }
