@@ -8,6 +8,8 @@ final class LiveStory {
         var generation = TraceReport.Generation()
         /// Host PID → index in `generation.processes`, for live processes.
         var live: [UInt32: Int] = [:]
+        /// Indices of exited processes kept because they were signalled.
+        var signalledExited: [Int] = []
     }
 
     /// Per process; a loop of signals must not grow without bound.
@@ -58,7 +60,15 @@ final class LiveStory {
                              runningAtStart: false)
                 }
             case .exit:
-                if state.generation.initHostPID != Int(e.hostPID) { state.live[e.hostPID] = nil }
+                guard state.generation.initHostPID != Int(e.hostPID), let index = state.live[e.hostPID] else { return }
+                state.live[e.hostPID] = nil
+                // A process that was signalled (the app an init forwarded SIGTERM to) stays for the story, a few.
+                if !state.generation.processes[index].signals.isEmpty && state.signalledExited.count < Self.maxSignals {
+                    state.generation.processes[index].exit = e.exit.code.map { .code(Int($0)) }
+                        ?? e.exit.signal.map { .signal(Int($0), name: SignalName.of($0), coreDumped: e.exit.coreDumped) }
+                    state.generation.processes[index].exitStamp = stamp(e.tsNs)
+                    state.signalledExited.append(index)
+                }
             case .signal:
                 // Only live processes: a signal can trail its target's exit.
                 guard let s = e.signal, SignalCause.changesFate(s.number), let index = state.live[e.hostPID] else { return }
@@ -80,7 +90,7 @@ final class LiveStory {
         guard var state = states.removeValue(forKey: Self.key(c.container)) else { return [] }
         var g = state.generation
         g.end = stamp(c.tsNs)
-        g.processes = state.live.values.sorted().map { g.processes[$0] }
+        g.processes = (Array(state.live.values) + state.signalledExited).sorted().map { g.processes[$0] }
         state.live.removeAll()
         if let exit = c.exit {
             if let code = exit.code {
