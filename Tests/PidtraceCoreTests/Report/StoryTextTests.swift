@@ -248,4 +248,14 @@ fileprivate struct StoryTextTests {
         #expect(unaware.text.contains("host 21791/ns 10 (sleep, started from outside the container, as by `docker exec`)"), "\(unaware.text)")
         #expect(unaware.fix?.contains("`exec nginx -g 'daemon off;'`") == true && unaware.fix?.contains("sleep") == false, "\(unaware.fix ?? "")")
     }
+
+    @Test("recorded: docker run of a missing entrypoint: runc's init exits 1; the teardown SIGKILL to its own thread is no process left")
+    func recordedTeardownOfInitThreads() throws {
+        let g = try #require(try ReportFixture.report("missing-entrypoint-teardown").generations.first)
+        #expect(g.signalsToInit.isEmpty)
+        #expect(g.otherSignalsToInit[GenerationState.teardownToThreads] == 1)
+        #expect(g.findings.map(\.kind) == ["exited"])
+        let text = try #require(g.findings.first?.text)
+        #expect(text == "PID 1 (runc:[2:INIT]) exited by itself with code 1 after 31 ms: no signal asked it to.", "\(text)")
+    }
 }
