@@ -273,7 +273,7 @@ struct Diagnosis {
                 text += ": SIGKILL\(killer) followed \(delay) later (the stop timeout) and killed PID 1"
                 text += app.killedByTeardown ? "; the kernel then killed the app (namespace torn down)." : "."
             } else {
-                text += g.ending == nil ? " when the trace ended." : "" + initEnd + "."
+                text += g.ending == nil ? "; both were still running when the trace ended." : initEnd + "."
             }
             fix = "make \(appName) exit on \(request.name): \(F.printable(initProgram ?? "the init")) passes it on, "
                 + (forward.signal.result == "ignored" ? "but the app ignores it (it set the signal to be ignored, as `trap '' TERM` does in a shell)"

@@ -107,6 +107,17 @@ fileprivate struct StoryTextTests {
         #expect(f.fix?.contains("--init") == false)
     }
 
+    @Test("--init, the app ignores SIGTERM and the trace ends first: pending, still the app's fix")
+    func initAppIgnoresTraceEnds() throws {
+        let g = try wrapped { s in
+            s.signal(S.process(101, 100, ns: 7, comm: "sh"), 15, from: 100, "docker-init", at: 1000, result: "ignored")
+        }
+        let f = try #require(g.findings.first)
+        #expect(f.kind == "stop_pending")
+        #expect(f.text.hasSuffix("(sh). The app ignored it; both were still running when the trace ended."), "\(f.text)")
+        #expect(f.fix?.hasPrefix("make the app (") == true && f.fix?.contains("--init") == false)
+    }
+
     @Test("an earlier docker kill -s HUP does not explain the later docker stop")
     func stopToldByItsOwnSignals() throws {
         var s = Story()
