@@ -188,4 +188,83 @@ struct PID1StoryTests {
             #expect(!lateText.contains("still running"), "\(lateText)")
         }
     }
+
+    // MARK: - docker run --init (docker-init as PID 1): the app's own answer to the forwarded SIGTERM
+
+    /// Traces a `docker run --init` of busybox running `command`, waits for the app's exec, then `docker stop -t 3`.
+    private func stopWithInit(_ command: [String]) throws -> (text: String, kinds: [String]) {
+        try NginxImage.require()
+        let name = "pidtrace-test-init-\(uniqueSleep())"
+        let tracer = try TracerRun(["--container", name, "--wait"])
+        try DockerFixture.dockerOutput(["run", "-d", "--init", "--name", name, DockerFixture.image] + command)
+        defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
+        _ = try tracer.waitFor("the app's exec under docker-init") { records in
+            records.contains { $0.event == "exec" && $0.int("ns_pid") != 1 && $0.strings("argv")?.first == command[0] }
+        }
+        usleep(500_000)
+        try DockerFixture.dockerOutput(["stop", "-t", "3", name])
+        usleep(300_000)
+        _ = try tracer.stop()
+        let text = try summary(tracer)
+        let json = try JSONSerialization.jsonObject(with: Data(try summary(tracer, ["--json"]).utf8)) as? [String: Any]
+        let g = try #require((json?["generations"] as? [[String: Any]])?.first)
+        let kinds = (g["findings"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+        #expect(text.contains("exec: /sbin/docker-init -- "), "\(text)")
+        #expect(text.contains("), an init (docker-init), received SIGTERM from host PID ") && text.contains("(runc) and forwarded it "), "\(text)")
+        #expect(!text.contains("handled the request itself") && !text.contains("--init"), "\(text)")
+        return (text, kinds)
+    }
+
+    @Test func initWithAnAppThatHandlesSIGTERM() throws {
+        let (text, kinds) = try stopWithInit(["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"])
+        #expect(kinds == ["clean_stop"], "\(text)")
+        #expect(text.contains(" to the app, host ") && text.contains("(sh). The app handled it: it exited (code 0) "), "\(text)")
+        #expect(text.contains("    ended: exit 0\n"), "\(text)")
+    }
+
+    @Test func initWithAnAppKilledBySIGTERM() throws {
+        let (text, kinds) = try stopWithInit(["sleep", "1000"])
+        #expect(kinds == ["clean_stop"], "\(text)")
+        #expect(text.contains("(sleep). The app had no handler and died of SIGTERM "), "\(text)")
+        #expect(text.contains("PID 1 then exited with code 143 (128 + 15: how a shell or an init reports a child killed by SIGTERM)"), "\(text)")
+        #expect(text.contains("    ended: exit 143 (128 + 15: how a shell or an init reports a child killed by SIGTERM)\n"), "\(text)")
+    }
+
+    @Test func initWithAnAppThatIgnoresSIGTERM() throws {
+        let (text, kinds) = try stopWithInit(["sh", "-c", "trap '' TERM; while :; do sleep 1; done"])
+        #expect(kinds == ["stop_timeout"], "\(text)")
+        #expect(text.contains("(sh). The app ignored it: SIGKILL from host PID "), "\(text)")
+        #expect(text.range(of: #"followed [23]\.[0-9] s later \(the stop timeout\) and killed PID 1; the kernel then killed the app"#,
+                           options: .regularExpression) != nil, "\(text)")
+        #expect(text.contains("fix: make the app (`sh -c ") && text.contains("`) exit on SIGTERM: docker-init passes it on, but the app ignores it"), "\(text)")
+    }
+
+    /// An unrelated `docker kill -s HUP`, a `docker exec -d sleep`, then `docker stop -t 4`: the stop is
+    /// told by its own SIGTERM and SIGKILL, the fix names nginx, not the exec'd sleep.
+    @Test func earlierSignalAndDockerExecThenStop() throws {
+        try NginxImage.require()
+        let name = "pidtrace-test-hupexec-\(uniqueSleep())"
+        let tracer = try TracerRun(["--container", name, "--wait"])
+        try DockerFixture.dockerOutput(["run", "-d", "--name", name, NginxImage.noExec.rawValue])
+        defer { _ = try? DockerFixture.docker(["rm", "-f", name]) }
+        _ = try tracer.waitFor("nginx's exec") { $0.contains { $0.event == "exec" && $0.strings("argv")?.first == "nginx" } }
+        try DockerFixture.dockerOutput(["kill", "-s", "HUP", name])
+        try DockerFixture.dockerOutput(["exec", "-d", name, "sleep", "1000"])
+        _ = try tracer.waitFor("the docker exec") { $0.contains { $0.event == "exec" && $0.strings("argv") == ["sleep", "1000"] } }
+        usleep(1_500_000)
+        try DockerFixture.dockerOutput(["stop", "-t", "4", name])
+        usleep(300_000)
+        let records = try tracer.stop()
+        #expect(records.contains { $0.event == "signal" && $0.int("ns_pid") == 1 && $0["signal_name"] as? String == "SIGHUP" })
+        let text = try summary(tracer)
+        let happened = text.split(separator: "\n").filter { $0.contains("what happened:") || $0.contains("fix:") }.joined(separator: "\n")
+        #expect(happened.range(of: #"ignored SIGTERM from host PID [0-9]+ \(runc\): a namespace's PID 1 gets only the signals it has a handler for"#,
+                               options: .regularExpression) != nil, "\(text)")
+        #expect(happened.range(of: #"SIGKILL from host PID [0-9]+ \(runc\) followed 4\.[0-9] s later \(the stop timeout\)"#,
+                               options: .regularExpression) != nil, "\(text)")
+        #expect(!happened.contains("SIGHUP"), "\(text)")
+        #expect(happened.contains("(sleep, started from outside the container, as by `docker exec`)"), "\(text)")
+        #expect(happened.contains("fix: make the entrypoint script start the server with `exec nginx -g 'daemon off;'`"), "\(text)")
+        #expect(!happened.contains("`exec sleep"), "\(text)")
+    }
 }

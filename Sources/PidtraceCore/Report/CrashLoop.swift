@@ -31,7 +31,7 @@ enum CrashLoop {
     static func lifetimeText(_ lifetimes: [Int]) -> String {
         guard let low = lifetimes.min(), let high = lifetimes.max() else { return "" }
         let median = lifetimes.sorted()[lifetimes.count / 2]
-        return " after ~" + ReportFormat.shortDuration(median)
-            + (low == high ? "" : " (\(ReportFormat.shortDuration(low))–\(ReportFormat.shortDuration(high)))")
+        return " after ~" + ReportFormat.duration(median)
+            + (low == high ? "" : " (\(ReportFormat.duration(low))–\(ReportFormat.duration(high)))")
     }
 }

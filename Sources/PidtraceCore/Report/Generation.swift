@@ -98,6 +98,9 @@ extension TraceReport {
         public var parent: Int?
         /// The command lines it ran: argv at trace start (snapshot), then each exec.
         public var commands: [[String]] = []
+        /// The argv of its latest exec record: what it was started with, where a later
+        /// snapshot may read a title it set itself ("nginx: master process …").
+        public var execArgv: [String]?
         public var exit: ExitOutcome?
         public var neverReaped = false
         /// The namespace's PID 1.

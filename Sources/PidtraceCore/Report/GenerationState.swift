@@ -16,6 +16,8 @@ struct GenerationState {
     private var initExit: TraceReport.ExitOutcome?
     private var containerExit: TraceReport.ExitOutcome?
     private var initOOM: TraceReport.OOMKill?
+    /// Host PIDs of processes with an OOM kill, until the PID is seen reused.
+    private var oomKilled: Set<Int> = []
 
     /// Takes `p` (a record with `ns_pid` 1) as PID 1 unless one is known already.
     mutating func claimInit(_ p: RecordedProcess) {
@@ -38,6 +40,7 @@ struct GenerationState {
     mutating func exec(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ argv: [String]) {
         let index = node(p)
         generation.processes[index].commands.append(argv)
+        generation.processes[index].execArgv = argv
         if isInit(p) { bounded(&generation.execChain, TraceReport.ExecStep(stamp: stamp, argv: argv, runningAtStart: false)) }
     }
 
@@ -72,6 +75,12 @@ struct GenerationState {
     /// Signals that change a process's fate are kept, per process and for PID 1; the
     /// rest (SIGCHLD, SIGURG, ...) are only counted.
     mutating func signal(_ p: RecordedProcess, _ signal: TraceReport.Signal) {
+        // The teardown's SIGKILL to PID 1's own other threads (each has a PID in the
+        // namespace): PID 1 is already exiting; no request to it, no process left.
+        if isInit(p) && signal.origin == "pidns_teardown" {
+            generation.otherSignalsToInit[Self.teardownToThreads, default: 0] += 1
+            return
+        }
         guard SignalCause.changesFate(Int32(clamping: signal.number)) else {
             if isInit(p) { generation.otherSignalsToInit[signal.name, default: 0] += 1 }
             return
@@ -86,7 +95,12 @@ struct GenerationState {
         bounded(&generation.runtimeEvents, event)
     }
 
+    /// How the teardown's SIGKILLs to PID 1's threads are counted among its other signals.
+    static let teardownToThreads = "SIGKILL to its own threads (namespace teardown)"
+
+    /// One per process: the OOM killer marks each thread of its victim.
     mutating func oomKill(_ kill: TraceReport.OOMKill) {
+        guard oomKilled.insert(kill.process.hostPID).inserted else { return }
         bounded(&generation.oomKills, kill)
         if generation.initHostPID == kill.process.hostPID { initOOM = kill }
     }
@@ -114,6 +128,7 @@ struct GenerationState {
     private mutating func newNode(_ p: RecordedProcess) -> Int {
         if let nodeLimit, generation.processes.count >= nodeLimit { forgetExited() }
         generation.processesSeen += 1
+        oomKilled.remove(p.hostPID)
         generation.processes.append(TraceReport.ProcessNode(process: p.ref, hostPPID: p.hostPPID, isInit: isInit(p)))
         currentNode[p.hostPID] = generation.processes.count - 1
         return generation.processes.count - 1

@@ -21,16 +21,8 @@ enum ReportFormat {
         return text
     }
 
-    /// Nanoseconds as seconds with one decimal: "7.5 s".
-    static func duration(_ ns: Int) -> String {
-        let tenths = ns.magnitude / 100_000_000
-        return (ns < 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10) s"
-    }
-
-    /// "4 ms", "1.5 s": milliseconds below a second.
-    static func shortDuration(_ ns: Int) -> String {
-        ns < 1_000_000_000 ? "\(max(0, ns) / 1_000_000) ms" : duration(ns)
-    }
+    /// "81 ms", "5.2 s": the one way durations are printed (`DurationText`).
+    static func duration(_ ns: Int) -> String { DurationText.of(ns: ns) }
 
     /// "SIGCHLD ×12, SIGURG ×3", most frequent first.
     static func counts(_ counts: [String: Int]) -> String {
@@ -40,7 +32,7 @@ enum ReportFormat {
 
     static func exit(_ outcome: TraceReport.ExitOutcome) -> String {
         switch outcome {
-        case let .code(code): "exit \(code)"
+        case let .code(code): "exit " + ExitCodeMeaning.explained(code)
         case let .signal(_, name, core): printable(name) + (core ? ", core dumped" : "")
         }
     }
@@ -48,7 +40,7 @@ enum ReportFormat {
     static func ending(_ ending: TraceReport.Ending?, complete: Bool) -> String {
         switch ending {
         case let .exited(code)?:
-            return "exit \(code)"
+            return "exit " + ExitCodeMeaning.explained(code)
         case let .killed(_, name, core, sender)?:
             return "killed by \(printable(name))" + (sender.map { " from " + Self.sender($0) } ?? " (sender not recorded)")
                 + (core ? ", core dumped" : "")

@@ -9,7 +9,8 @@ struct OneStoryTests {
     /// The fixtures in this contract's full form (`restarts` was written by hand with
     /// fields an older pidtrace left out, which a live trace always has).
     static let fixtures = ["nginx-noexec-stop", "nginx-exec-stop", "nginx-noexec-restart", "crash-loop", "zombies",
-                           "policy-loop-then-start", "stop-start-restart"]
+                           "policy-loop-then-start", "stop-start-restart", "init-handles", "init-killed", "init-ignores",
+                           "hup-exec-stop", "missing-entrypoint-teardown"]
 
     @Test("summary text and JSON: the live story equals the file's", arguments: fixtures)
     func liveSummaryEqualsFileSummary(fixture: String) throws {

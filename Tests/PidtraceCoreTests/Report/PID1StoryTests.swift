@@ -58,7 +58,7 @@ struct PID1StoryTests {
         #expect(report.generations.count == 8)
         #expect(report.generations.allSatisfy { $0.ending == .exited(code: 1) && !$0.runningAtTraceStart })
         let text = report.summaryText()
-        #expect(text.contains("generations 1–8: a crash loop, 8 generations in 14.1 s, each exit 1 after ~"))
+        #expect(text.contains("generations 1–8: a crash loop, 8 generations in 14.2 s, each exit 1 after ~"))
         #expect(text.components(separatedBy: "what happened:").count - 1 == 1)
         #expect(text.contains("exited by itself with code 1"))
         #expect(!text.contains("still running") && !text.contains("running at start"))

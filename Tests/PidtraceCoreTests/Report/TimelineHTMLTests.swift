@@ -164,4 +164,28 @@ struct TimelineHTMLTests {
         #expect(TimeAxis.seconds(12_500_000_000, digits: 0) == "13 s")
         #expect(TimeAxis.seconds(-1_500_000_000, digits: 1) == "-1.5 s")
     }
+
+    @Test("the findings and their fix are shown whole on the page, not only on hover")
+    func fixIsVisible() throws {
+        let report = try ReportFixture.report("nginx-noexec-stop")
+        let body = sections(report.timelineHTML())
+        let g = try #require(report.generations.first)
+        let fix = try #require(g.findings.compactMap(\.fix).first)
+        func shown(_ cls: String) -> String {
+            body.components(separatedBy: "<text class=\"\(cls)\"").dropFirst().map { part -> String in
+                let text = part.drop { $0 != ">" }.dropFirst()
+                return String(text.prefix { $0 != "<" })
+            }.joined(separator: " ")
+        }
+        #expect(shown("fix") == HTMLEscape.text("Fix: " + fix + "."), "\(shown("fix"))")
+        #expect(count("<text class=\"fix\"", in: body) >= 2, "a long fix wraps onto lines of its own")
+        #expect(shown("finding") == HTMLEscape.text(g.findings.map(\.text).joined(separator: " ")))
+        #expect(!body.contains("…</text>"), "nothing cut")
+    }
+
+    @Test func wrapping() {
+        #expect(TimelineHTML.wrapped("aa bb cc dd", 10) == ["aa bb cc", "dd"])
+        #expect(TimelineHTML.wrapped(String(repeating: "x ", count: 100), 10, maxLines: 2).count == 2)
+        #expect(TimelineHTML.wrapped(String(repeating: "x ", count: 100), 10, maxLines: 2).last?.hasSuffix("…") == true)
+    }
 }

@@ -241,7 +241,7 @@ public final class TableSink: RecordSink {
         if let sig = s.signal {
             return "killed by \(SignalName.of(sig))" + (s.coreDumped ? " (core dumped)" : "")
         }
-        return "exit \(s.code ?? 0)"
+        return "exit " + ExitCodeMeaning.explained(Int(s.code ?? 0))
     }
 
     func timeOfDay(_ tsNs: UInt64) -> String {
@@ -260,10 +260,5 @@ public final class TableSink: RecordSink {
         s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
     }
 
-    static func duration(_ ns: UInt64) -> String {
-        if ns < 1_000_000 { return "\(ns / 1000)µs" }
-        if ns < 1_000_000_000 { return "\(ns / 1_000_000)ms" }
-        let s = Double(ns) / 1e9
-        return s < 120 ? "\((s * 10).rounded() / 10)s" : "\(Int(s / 60))m\(Int(s) % 60)s"
-    }
+    static func duration(_ ns: UInt64) -> String { DurationText.of(ns: ns) }
 }

@@ -118,14 +118,19 @@ extension TimelineHTML {
             let shown = Self.ellipsized(chain, Int(room / Layout.monoAdvance))
             out += "<text class=\"chain\" x=\"\(Self.n(x))\" y=\"\(Self.n(execY))\" text-anchor=\"\(anchor)\">\(Self.h(shown))" + Self.tip(["exec chain of PID 1:", chain]) + "</text>\n"
         }
-        // What happened, one line per finding, under the chain.
+        // What happened, under the chain: each finding wrapped to the plot's width, its fix
+        // on lines of its own, all in view (not only on hover).
         var lastLineY = execY
+        // 12px text: DejaVu Sans within the mono advance; the fix's semi-bold within 12/11 of the 11px bold one.
+        let perLine = Int((Layout.plotX1 - Layout.plotX0) / Layout.monoAdvance)
+        let perFixLine = Int((Layout.plotX1 - Layout.plotX0) / (Layout.boldAdvance * 12 / 11))
         for finding in g.findings {
-            lastLineY += 16
-            let text = finding.text + (finding.fix.map { " Fix: " + $0 + "." } ?? "")
-            let shown = Self.ellipsized(text, Int((Layout.plotX1 - Layout.plotX0) / Layout.monoAdvance))
-            out += "<text class=\"finding\" x=\"\(Self.n(Layout.plotX0))\" y=\"\(Self.n(lastLineY))\">\(Self.h(shown))"
-                + Self.tip([text]) + "</text>\n"
+            let lines = Self.wrapped(finding.text, perLine).map { ("finding", $0) }
+                + (finding.fix.map { Self.wrapped("Fix: " + $0 + ".", perFixLine).map { ("fix", $0) } } ?? [])
+            for (kind, line) in lines {
+                lastLineY += 16
+                out += "<text class=\"\(kind)\" x=\"\(Self.n(Layout.plotX0))\" y=\"\(Self.n(lastLineY))\">\(Self.h(line))</text>\n"
+            }
         }
         let bottom = max(lastLineY + 12, barTop + 36)
         out += "<line class=\"sep\" x1=\"0\" y1=\"\(Self.n(bottom))\" x2=\"\(Layout.width)\" y2=\"\(Self.n(bottom))\"/>\n"

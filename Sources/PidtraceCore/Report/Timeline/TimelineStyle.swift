@@ -56,6 +56,7 @@ extension TimelineHTML {
         .zbox{fill:#fff}
         .chain{font:12px "DejaVu Sans Mono",ui-monospace,monospace;fill:#111827}
         .finding{font:12px "DejaVu Sans",sans-serif;fill:#7c2d12}
+        .fix{font:600 12px "DejaVu Sans",sans-serif;fill:#14532d}
         .missing{font-size:12px;fill:#6b7280;font-style:italic}
         .hit{fill:transparent}
         g.hover:hover .bar,g.hover:hover .sig,g.hover:hover .oom-mark,g.hover:hover .zline{filter:brightness(1.2)}

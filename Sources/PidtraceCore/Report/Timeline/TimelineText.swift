@@ -29,4 +29,22 @@ extension TimelineHTML {
 
     /// Hover text and table cells stay readable for a hostile 100 KB argv.
     static func clipped(_ text: String) -> String { ellipsized(text, 2000) }
+
+    /// `text` broken at spaces into lines of at most `limit` characters (a longer word is
+    /// cut), at most `maxLines` of them, the last ending in "…" when text was left out.
+    static func wrapped(_ text: String, _ limit: Int, maxLines: Int = 8) -> [String] {
+        let limit = max(limit, 10)
+        var lines: [String] = []
+        var current = ""
+        for word in clipped(text).split(separator: " ") {
+            if !current.isEmpty && current.count + 1 + word.count > limit {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + ellipsized(String(word), limit)
+        }
+        if !current.isEmpty { lines.append(current) }
+        guard lines.count > maxLines else { return lines }
+        return Array(lines.prefix(maxLines - 1)) + [ellipsized(lines[maxLines - 1] + " …", limit)]
+    }
 }
