@@ -88,3 +88,17 @@ struct TableLineTests {
         #expect(TableSink.duration(81_000_000) == "81 ms")
     }
 }
+
+extension TableLineTests {
+    @Test("an applet run as /proc/self/exe shows its argv[0] name, as it will be called at its exit; the record keeps 'exe'",
+          arguments: [("/proc/self/exe", "sleep"), ("/proc/4242/exe", "sleep"), ("/dev/fd/3", "sleep"),
+                      ("/proc/self/fd/7", "sleep"), ("/bin/sleep", "exe"), ("/proc/self/status", "exe")])
+    func execThroughALinkToAnOpenFile(path: String, shown: String) throws {
+        var event = ProcessEvent.sample(.exec, comm: "exe")
+        event.image = ExecImage(filename: path.utf8, argsArea: "/bin/sleep\u{0}1\u{0}".utf8)
+        let record = ProcessRecord(event: event)
+        let c = try #require(sink.line(for: .process(record))).split(separator: " ")
+        #expect(c[7] == Substring(shown), "\(c)")
+        #expect(Array(record.event.comm) == Array("exe".utf8))
+    }
+}

@@ -153,8 +153,30 @@ public final class TableSink: RecordSink {
         let e = p.event
         let line = columns(tsNs: tsNs, event: event, container: p.container, hostPID: e.hostPID,
                            hostPPID: e.hostPPID, nsPID: e.nsPID, nsPPID: e.nsPPID,
-                           pidns: e.nsLevel == 0 ? nil : e.pidns, comm: e.comm)
+                           pidns: e.nsLevel == 0 ? nil : e.pidns, comm: Self.shownComm(p))
         return highlight && e.nsLevel > 0 && e.nsPID == 1 ? "\u{1B}[1m" + line : line
+    }
+
+    /// The kernel names an exec'd process after the file's last path component, which
+    /// says nothing when the file was run through a link to an open file (busybox's
+    /// shell runs its applets as /proc/self/exe: "exe"; fexecve: "/dev/fd/3" → "3"), and the
+    /// program soon renames itself after its argv[0] ("sleep"). Such a row shows argv[0]'s
+    /// name, so a process has one name from exec to exit; the record keeps the kernel's.
+    static func shownComm(_ p: ProcessRecord) -> [UInt8] {
+        let comm = Array(p.event.comm)
+        guard let argv = p.argv, let first = argv.first(where: { _ in true }), Self.isOpenFileLink(p.event.filename)
+        else { return comm }
+        let name = first.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? []
+        return name.isEmpty ? comm : Array(name.prefix(15))
+    }
+
+    /// /proc/self/exe, /proc/PID/exe, /proc/self/fd/N, /dev/fd/N.
+    private static func isOpenFileLink(_ path: ArraySlice<UInt8>) -> Bool {
+        let text = String(decoding: path, as: UTF8.self)
+        let parts = text.split(separator: "/")
+        if text.hasPrefix("/proc/"), parts.count == 3, parts[2] == "exe" { return true }
+        if text.hasPrefix("/proc/"), parts.count == 4, parts[2] == "fd" { return true }
+        return text.hasPrefix("/dev/fd/") && parts.count == 3
     }
 
     private func columns(tsNs: UInt64, event: String, container: ContainerAttribution?, hostPID: UInt32,
