@@ -69,7 +69,7 @@ final class LiveStory {
                 if index == 0 && state.generation.signalsToInit.count < Self.maxSignals {
                     state.generation.signalsToInit.append(signal)
                 }
-            case .oomKill, .reap:
+            case .oomKill, .reap, .execFailed:
                 break
             }
         }
