@@ -98,7 +98,8 @@ public final class TableSink: RecordSink {
     }
 
     func processLine(_ p: ProcessRecord) -> String {
-        processColumns(p, tsNs: p.event.tsNs, event: p.event.kind.name) + detail(p)
+        // "exec!": a failed exec, in the column's six characters.
+        processColumns(p, tsNs: p.event.tsNs, event: p.event.kind == .execFailed ? "exec!" : p.event.kind.name) + detail(p)
     }
 
     private func processColumns(_ p: ProcessRecord, tsNs: UInt64, event: String) -> String {
