@@ -64,6 +64,8 @@ struct ReportBuilder {
             process(p, claimsInit: false) { $0.oomKill(TraceReport.OOMKill(process: p.ref, stamp: stamp, memcgID: memcgID)) }
         case let .zombie(stamp, p, zombieNs):
             process(p, claimsInit: false) { $0.zombie(TraceReport.Zombie(process: p.ref, stamp: stamp, zombieNs: zombieNs)) }
+        case let .execFailed(stamp, p, path, argv, errno, error):
+            process(p, claimsInit: false) { $0.execFailed(p, stamp, path: path, argv: argv, errno: errno, error: error) }
         case let .reap(p, zombie):
             let late = lateReapNs
             process(p, claimsInit: false) { $0.reap(zombie, lateAfterNs: late) }

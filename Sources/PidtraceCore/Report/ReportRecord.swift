@@ -18,6 +18,7 @@ enum ReportRecord {
     case oomKill(TraceReport.Stamp, RecordedProcess, memcgID: Int?)
     case reap(RecordedProcess, TraceReport.Zombie)
     case zombie(TraceReport.Stamp, RecordedProcess, zombieNs: Int?)
+    case execFailed(TraceReport.Stamp, RecordedProcess, path: String, argv: [String], errno: Int?, error: String)
 
     struct Malformed: Error {
         var reason: String
@@ -54,6 +55,10 @@ enum ReportRecord {
         case .oomKill: return .oomKill(stamp, process, memcgID: json["memcg_id"]?.int)
         case .reap: return .reap(process, TraceReport.Zombie(json, process: process, stamp: stamp))
         case .zombie: return .zombie(stamp, process, zombieNs: json["zombie_ns"]?.int)
+        case .execFailed:
+            let errno = json["errno"]?.int
+            return .execFailed(stamp, process, path: json["filename"]?.string ?? "", argv: json["argv"]?.strings ?? [],
+                               errno: errno, error: json["error"]?.string ?? errno.map { "E\($0)" } ?? "?")
         }
     }
 
@@ -62,6 +67,7 @@ enum ReportRecord {
         case containerStart = "container_start"
         case containerExit = "container_exit"
         case oomKill = "oom_kill"
+        case execFailed = "exec_failed"
     }
 }
 

@@ -53,6 +53,7 @@ final class LiveStory {
             case .fork, .exec:
                 let index = Self.node(&state, hostPID: e.hostPID, nsPID: Int(e.nsPID), comm: Self.text(e.comm),
                                       tsNs: e.kind == .fork ? e.tsNs : nil)
+                if e.kind == .exec { state.generation.execSucceeded(hostPID: Int(e.hostPID)) }
                 if e.kind == .exec, let argv = p.argv {
                     Self.ran(&state, index, argv.args.map { String(decoding: $0, as: UTF8.self) }, tsNs: e.tsNs,
                              runningAtStart: false)
@@ -69,7 +70,14 @@ final class LiveStory {
                 if index == 0 && state.generation.signalsToInit.count < Self.maxSignals {
                     state.generation.signalsToInit.append(signal)
                 }
-            case .oomKill, .reap, .execFailed:
+            case .execFailed:
+                let argv = p.argv?.args.map { String(decoding: $0, as: UTF8.self) } ?? []
+                let errno = e.execFailure.map { Int($0.errno) }
+                state.generation.execFailed(TraceReport.FailedExec(
+                    process: TraceReport.ProcessRef(hostPID: Int(e.hostPID), nsPID: Int(e.nsPID), comm: Self.text(e.comm)),
+                    stamp: stamp(e.tsNs), path: String(decoding: e.filename, as: UTF8.self), argv: argv, errno: errno,
+                    error: errno.map { ErrnoName.of(Int32($0)) } ?? "?", byInit: state.generation.initHostPID == Int(e.hostPID)))
+            case .oomKill, .reap:
                 break
             }
         }
