@@ -36,6 +36,11 @@ struct kernel_siginfo { int si_code; };
 struct mm_struct { unsigned long arg_start; unsigned long arg_end; };
 struct linux_binprm { const char *filename; };
 
+/* The context of the syscalls/sys_{enter,exit}_* tracepoints (tracefs events). */
+struct trace_entry { unsigned short type; };
+struct syscall_trace_enter { struct trace_entry ent; int nr; unsigned long args[6]; };
+struct syscall_trace_exit { struct trace_entry ent; int nr; long ret; };
+
 struct task_struct {
 	unsigned int flags; /* PF_* */
 	int pid;

@@ -497,6 +497,173 @@ int BPF_PROG(handle_sched_process_exec_cast, struct task_struct *task, int old_p
 	return on_sched_process_exec(untrusted(task), bprm);
 }
 
+/* Failed execs. sched_process_exec fires only for an exec that succeeded; the syscall
+ * tracepoints of execve and execveat see every call and its return value, and fire for
+ * those two syscalls only (tp_btf/sys_enter would run on every syscall of the host).
+ * They are tracefs events: user space loads these programs only where tracefs has
+ * them (CONFIG_FTRACE_SYSCALLS). Their context is not a task: the current task comes
+ * from bpf_get_current_task() and is read through BPF_CORE_READ, as for the rare
+ * records (bpf_get_current_task_btf() needs 5.11). */
+
+/* What the exit needs of a call in flight: its user pointers (a failed exec leaves the
+ * caller's memory as it was). Keyed by host tid. A successful exec from a thread other
+ * than the leader returns as the leader (de_thread() gives it the leader's PID), so its
+ * entry is not deleted by its exit: LRU lets such entries go. */
+struct exec_call {
+	__u64 filename; /* const char __user * */
+	__u64 argv;     /* const char __user *const __user * */
+	__u32 syscall;  /* enum pt_exec_syscall */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32); /* host tid */
+	__type(value, struct exec_call);
+} exec_calls SEC(".maps");
+
+/* A failed-exec record is built here. Each argument is read with the whole area's
+ * size as its bound (the verifier needs a constant), so the area has that much room
+ * after its end, which the path then overwrites. */
+struct exec_failed_scratch {
+	struct pt_exec_failed_event e;
+	char overrun[PT_ARGS_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exec_failed_scratch);
+} exec_failed_scratch SEC(".maps");
+
+/* is_watched() for a task pointer that is not BTF-typed. */
+static __always_inline bool is_watched_any(struct task_struct *task)
+{
+	if (!filter_pidns)
+		return true;
+	struct pid *pid = process_pid(task);
+	__u32 level = BPF_CORE_READ(pid, level);
+	if (level == 0)
+		return host_pidns_watched;
+	for (__u32 i = 0; i < PT_MAX_NS_LEVELS; i++) {
+		if (i > level)
+			break;
+		__u32 inum = BPF_CORE_READ(pid, numbers[i].ns, ns.inum);
+		if (bpf_map_lookup_elem(&watched_pidns, &inum))
+			return true;
+	}
+	return false;
+}
+
+static __always_inline int on_exec_enter(__u64 filename, __u64 argv, __u32 syscall)
+{
+	if (!kind_wanted(PT_EVENT_EXEC_FAILED) || !is_watched_any((struct task_struct *)bpf_get_current_task()))
+		return 0;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct exec_call call = { .filename = filename, .argv = argv, .syscall = syscall };
+	bpf_map_update_elem(&exec_calls, &tid, &call, BPF_ANY);
+	return 0;
+}
+
+/* Copies the argv array at @argv (user memory) into @e's strings, NUL-separated as
+ * in /proc/PID/cmdline; returns the bytes used. */
+static __always_inline __u32 copy_user_argv(struct exec_failed_scratch *s, __u64 argv)
+{
+	__u32 off = 0;
+	__u32 i;
+
+	for (i = 0; i < PT_EXEC_FAILED_MAX_ARGS; i++) {
+		__u64 arg = 0;
+		if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(argv + i * sizeof(__u64)))) {
+			s->e.base.flags |= PT_FLAG_ARGS_TRUNCATED;
+			break;
+		}
+		if (!arg)
+			break;
+		if (off >= PT_ARGS_LEN) {
+			s->e.base.flags |= PT_FLAG_ARGS_TRUNCATED;
+			break;
+		}
+		long n = bpf_probe_read_user_str(&s->e.strings[off & (PT_ARGS_LEN - 1)], PT_ARGS_LEN, (void *)arg);
+		if (n <= 0) {
+			s->e.base.flags |= PT_FLAG_ARGS_TRUNCATED;
+			break;
+		}
+		off += n;
+	}
+	if (i == PT_EXEC_FAILED_MAX_ARGS)
+		s->e.base.flags |= PT_FLAG_ARGS_TRUNCATED;
+	if (off > PT_ARGS_LEN) {
+		off = PT_ARGS_LEN; /* the last argument ran past the area: cut */
+		s->e.base.flags |= PT_FLAG_ARGS_TRUNCATED;
+	}
+	return off;
+}
+
+static __always_inline int on_exec_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	/* Most execs succeed: the entry only goes (one delete, none when not kept). */
+	if (ret >= 0) {
+		bpf_map_delete_elem(&exec_calls, &tid);
+		return 0;
+	}
+	struct exec_call *found = bpf_map_lookup_elem(&exec_calls, &tid);
+	if (!found)
+		return 0; /* not watched, or entered before the trace began */
+	struct exec_call call = *found;
+	bpf_map_delete_elem(&exec_calls, &tid);
+
+	__u32 zero = 0;
+	struct exec_failed_scratch *s = bpf_map_lookup_elem(&exec_failed_scratch, &zero);
+	if (!s)
+		return 0;
+	__builtin_memset(&s->e.base, 0, sizeof(s->e.base));
+	fill_process_any(&s->e.base, (struct task_struct *)bpf_get_current_task());
+	s->e.base.kind = PT_EVENT_EXEC_FAILED;
+	s->e.error = (__s32)-ret;
+	s->e.syscall = call.syscall;
+	__u32 len = copy_user_argv(s, call.argv);
+	if (len > PT_ARGS_LEN) /* for the verifier, which lost the bound */
+		return 0;
+	s->e.base.args_len = len;
+	/* The path right after the args, only as long as it is. */
+	long filename_len = bpf_probe_read_user_str(&s->e.strings[len], PT_FILENAME_LEN, (void *)call.filename);
+	if (filename_len < 0)
+		filename_len = 0;
+	if (bpf_ringbuf_output(&events, &s->e, pt_exec_failed_event_size(len, filename_len), submit_flags()))
+		count_lost();
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int handle_sys_enter_execve(struct syscall_trace_enter *ctx)
+{
+	return on_exec_enter(ctx->args[0], ctx->args[1], PT_SYSCALL_EXECVE);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int handle_sys_enter_execveat(struct syscall_trace_enter *ctx)
+{
+	/* execveat(dirfd, pathname, argv, envp, flags) */
+	return on_exec_enter(ctx->args[1], ctx->args[2], PT_SYSCALL_EXECVEAT);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int handle_sys_exit_execve(struct syscall_trace_exit *ctx)
+{
+	return on_exec_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int handle_sys_exit_execveat(struct syscall_trace_exit *ctx)
+{
+	return on_exec_exit(ctx->ret);
+}
+
 /* Records the exit of @task (a thread, or with @process_gone the whole process). */
 static __always_inline void record_exit(struct task_struct *task, bool process_gone)
 {

@@ -40,6 +40,10 @@ static struct bpf_program *program(struct pidtrace_bpf *skel, enum pt_program p)
 	case PT_PROG_EXIT_GROUP_DEAD_CAST: return skel->progs.handle_sched_process_exit_group_dead_cast;
 	case PT_PROG_SIGNAL_CAST: return skel->progs.handle_signal_generate_cast;
 	case PT_PROG_FREE_CAST: return skel->progs.handle_sched_process_free_cast;
+	case PT_PROG_EXECVE_ENTER: return skel->progs.handle_sys_enter_execve;
+	case PT_PROG_EXECVEAT_ENTER: return skel->progs.handle_sys_enter_execveat;
+	case PT_PROG_EXECVE_EXIT: return skel->progs.handle_sys_exit_execve;
+	case PT_PROG_EXECVEAT_EXIT: return skel->progs.handle_sys_exit_execveat;
 	case PT_PROG_COUNT: break;
 	}
 	return NULL;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <spawn.h>
+#include <sys/mount.h>
 #include <unistd.h>
 #include "pidtrace_sys.h"
 
@@ -39,4 +40,9 @@ out:
 	else
 		*stdin_write = fds[1];
 	return err;
+}
+
+int pt_mount_tracefs(const char *path)
+{
+	return mount("nodev", path, "tracefs", 0, NULL) < 0 ? -errno : 0;
 }

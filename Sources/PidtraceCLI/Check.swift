@@ -8,7 +8,7 @@ struct Check: ParsableCommand {
             Checks the kernel version (5.10 or later), BTF, capabilities, the tracepoints,
             a real load and attach of the BPF programs, and the round trip: a child
             started in a new PID namespace must come back as fork, exec and exit with
-            ns_pids equal to its NSpid: line. Then, per feature (signal, oom_kill, reap),
+            ns_pids equal to its NSpid: line. Then, per feature (signal, oom_kill, reap, exec_failed),
             whether this kernel has it and why not; then the Docker API and the output
             directory. Exits 0 when tracing will work, 69 when a requirement fails (WARN
             lines do not fail: they cost a feature, such as OOM kills or container names).

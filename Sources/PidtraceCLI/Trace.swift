@@ -55,7 +55,7 @@ struct Trace: ParsableCommand {
     var wait = false
 
     @Option(help: ArgumentHelp(
-        "Event kinds to record, comma-separated (fork, exec, exit, signal, oom_kill, reap; default: all).",
+        "Event kinds to record, comma-separated (fork, exec, exit, signal, oom_kill, reap, exec_failed; default: all).",
         valueName: "KINDS"), transform: { Set(try CLIValues.kinds($0)) })
     var events = Set(EventKind.allCases)
 

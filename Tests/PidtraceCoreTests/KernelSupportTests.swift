@@ -18,6 +18,17 @@ struct KernelSupportTests {
         return s
     }
 
+    @Test func failedExecsNeedTheSyscallTracepoints() {
+        let shapes = Self.shapes(exit: [true, false], markVictim: [true, false])
+        let with = KernelSupport(tracepoints: shapes)
+        #expect(with.programs(for: [.execFailed])[.execFailed]
+            == [PT_PROG_EXECVE_ENTER, PT_PROG_EXECVE_EXIT, PT_PROG_EXECVEAT_ENTER, PT_PROG_EXECVEAT_EXIT])
+        #expect(with.programs(for: [.exec])[.execFailed] == nil, "loaded only when asked for")
+        let without = KernelSupport(tracepoints: shapes, syscallEventsMissing: "tracefs is not mounted")
+        #expect(without.unavailable == [.execFailed: "tracefs is not mounted"])
+        #expect(without.programs(for: Set(EventKind.allCases))[.execFailed] == nil)
+    }
+
     @Test func linux510TakesTheVictimByPIDAndClaimsExits() {
         let k = KernelSupport(tracepoints: Self.shapes(exit: [true], markVictim: [false]))
         #expect(k.unavailable.isEmpty)

@@ -108,3 +108,46 @@ struct NDJSONProcessRecordTests {
         #expect(try Self.encode(ProcessRecord(event: event))["comm"] as? String == "a\"b\\\u{FFFD}\n")
     }
 }
+
+@Suite("NDJSON exec_failed records (docs/record.md)")
+struct NDJSONExecFailedTests {
+    @Test func failedExecHasThePathArgvAndTheErrorByNumberAndName() throws {
+        var event = ProcessEvent.sample(.execFailed, argsArea: Array("/app/server\u{0}--port\u{0}80\u{0}".utf8))
+        event.image = ExecImage(filename: "/app/server".utf8, argsArea: Array("/app/server\u{0}--port\u{0}80\u{0}".utf8))
+        event.execFailure = ExecFailure(errno: 2)
+        let web = ContainerAttribution(id: String(repeating: "ab", count: 32), name: "web", generation: 3)
+        let o = try NDJSONProcessRecordTests.encode(ProcessRecord(event: event, container: web))
+        #expect(o["event"] as? String == "exec_failed")
+        #expect(Set(o.keys) == NDJSONProcessRecordTests.common.union([
+            "filename", "argv", "argv_truncated", "errno", "error", "syscall",
+            "container_id", "container_name", "container_generation",
+        ]))
+        #expect(o["filename"] as? String == "/app/server")
+        #expect(o["argv"] as? [String] == ["/app/server", "--port", "80"])
+        #expect(o["argv_truncated"] as? Bool == false)
+        #expect(o["errno"] as? Int == 2)
+        #expect(o["error"] as? String == "ENOENT")
+        #expect(o["syscall"] as? String == "execve")
+        #expect(o["host_pid"] as? Int == 4242)
+        #expect(o["ns_pids"] as? [Int] == [4242, 1])
+        #expect(o["container_generation"] as? Int == 3)
+    }
+
+    @Test(arguments: [(Int32(13), "EACCES"), (8, "ENOEXEC"), (7, "E2BIG"), (40, "ELOOP"), (95, "E95")])
+    func errorNames(errno: Int32, name: String) throws {
+        var event = ProcessEvent.sample(.execFailed)
+        event.execFailure = ExecFailure(errno: errno, execveat: true)
+        let o = try NDJSONProcessRecordTests.encode(ProcessRecord(event: event))
+        #expect(o["errno"] as? Int == Int(errno))
+        #expect(o["error"] as? String == name)
+        #expect(o["syscall"] as? String == "execveat")
+        #expect(ErrnoName.number(name) == errno)
+    }
+
+    @Test func truncatedArgvSaysSo() throws {
+        var event = ProcessEvent.sample(.execFailed, argsArea: Array("a\u{0}b".utf8))
+        event.flags = PT_FLAG_ARGS_TRUNCATED.rawValue
+        let o = try NDJSONProcessRecordTests.encode(ProcessRecord(event: event))
+        #expect(o["argv_truncated"] as? Bool == true)
+    }
+}

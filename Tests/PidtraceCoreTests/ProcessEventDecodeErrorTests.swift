@@ -17,7 +17,7 @@ struct ProcessEventDecodeErrorTests {
         #expect(throws: DecodeError.tooShort(size: 0, needed: headerSize)) { try RecordBytes.decode([]) }
     }
 
-    @Test(arguments: [0, 7, 99, UInt32.max])
+    @Test(arguments: [0, 8, 99, UInt32.max])
     func unknownKind(kind: UInt32) {
         var raw = RecordBytes.event(kind: .fork)
         raw.kind = kind

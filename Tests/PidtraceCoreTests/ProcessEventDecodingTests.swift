@@ -102,3 +102,55 @@ struct ProcessEventDecodingTests {
         #expect(e.argsArea.isEmpty)
     }
 }
+
+@Suite("exec_failed records decoded from hand-built bytes")
+struct ExecFailedDecodingTests {
+    @Test func failedExecDecodesErrorPathAndArgs() throws {
+        var base = RecordBytes.event(kind: .execFailed, nsPIDs: [900, 1], comm: "sh")
+        base.host_pid = 900
+        base.host_tid = 900
+        base.ns_tid = 1
+        let args: [UInt8] = Array("/app/server\u{0}--port\u{0}80\u{0}".utf8)
+        let bytes = RecordBytes.execFailed(base, error: 2, filename: Array("/app/server".utf8), args: args)
+        #expect(bytes.count == RecordBytes.failedStringsOffset + args.count + "/app/server".utf8.count + 1)
+
+        let e = try RecordBytes.decode(bytes)
+        #expect(e.kind == .execFailed)
+        #expect(e.execFailure == ExecFailure(errno: 2, execveat: false))
+        #expect(e.hostPID == 900)
+        #expect(e.nsPIDs == [900, 1])
+        #expect(e.comm == "sh")
+        #expect(Array(e.filename) == Array("/app/server".utf8))
+        #expect(Array(e.argsArea) == args)
+        #expect(e.signal == nil && e.peer == nil && e.memcgID == nil)
+    }
+
+    @Test func execveatWithAnEmptyPathAndNoArgs() throws {
+        let bytes = RecordBytes.execFailed(RecordBytes.event(kind: .execFailed), error: 8, execveat: true,
+                                           filename: [], args: [])
+        let e = try RecordBytes.decode(bytes)
+        #expect(e.execFailure == ExecFailure(errno: 8, execveat: true))
+        #expect(e.filename.isEmpty)
+        #expect(e.argsArea.isEmpty)
+    }
+
+    @Test func aRecordCutBeforeItsStringsIsRefused() throws {
+        let bytes = RecordBytes.execFailed(RecordBytes.event(kind: .execFailed), error: 2,
+                                           filename: Array("/x".utf8), args: Array("x\u{0}".utf8))
+        #expect(throws: DecodeError.tooShort(size: RecordBytes.failedStringsOffset - 1, needed: RecordBytes.failedStringsOffset)) {
+            try RecordBytes.decode(Array(bytes.prefix(RecordBytes.failedStringsOffset - 1)))
+        }
+        // Args the record does not hold.
+        #expect(throws: DecodeError.self) { try RecordBytes.decode(Array(bytes.prefix(RecordBytes.failedStringsOffset + 1))) }
+    }
+
+    @Test func argsLongerThanTheAreaAreRefused() throws {
+        var base = RecordBytes.event(kind: .execFailed)
+        base.kind = EventKind.execFailed.rawValue
+        var bytes = RecordBytes.execFailed(base, error: 2, filename: [], args: [])
+        bytes.withUnsafeMutableBytes {
+            $0.storeBytes(of: UInt32(PT_ARGS_LEN) + 1, toByteOffset: MemoryLayout<pt_event>.offset(of: \pt_event.args_len)!, as: UInt32.self)
+        }
+        #expect(throws: DecodeError.badArgsLength(UInt32(PT_ARGS_LEN) + 1)) { try RecordBytes.decode(bytes) }
+    }
+}

@@ -139,6 +139,7 @@ struct RecordDocTests {
             .process(ProcessRecord(event: .sample(.exit, exitStatus: 9 | 0x80), container: web)),
             .process(ProcessRecord(event: signal, container: web, senderContainer: sidecar)),
             .process(ProcessRecord(event: oom, container: web)),
+            .process(ProcessRecord(event: .sample(.execFailed, argsArea: Array("/app/server\u{0}".utf8)), container: web)),
             .reap(ReapRecord(tsNs: 4, exit: exited, reaper: peer, reaperNSPID: 1, zombieNs: 20_000_000,
                              reparentedToNamespaceInit: true)),
             .zombie(ZombieRecord(tsNs: 5, exit: exited, zombieNs: 5_000_000_000)),
@@ -188,7 +189,7 @@ struct RecordDocTests {
     }
 
     @Test(arguments: [
-        "fork", "exec", "exit", "signal", "oom_kill", "reap", "zombie", "snapshot",
+        "fork", "exec", "exec_failed", "exit", "signal", "oom_kill", "reap", "zombie", "snapshot",
         "container_start", "container_exit", "runtime_event", "start", "lost", "stop",
     ])
     func eachKindsFieldsAreDocumentedInItsSection(kind: String) throws {

@@ -102,3 +102,24 @@ extension TableLineTests {
         #expect(Array(record.event.comm) == Array("exe".utf8))
     }
 }
+
+@Suite("TableSink exec_failed lines")
+struct TableExecFailedLineTests {
+    @Test func failedExecShowsThePathTheErrorInWordsAndTheArgv() throws {
+        let sink = TableSink(output: try OutputFile(path: "/dev/null", mode: .append), clock: BootClock(offsetNs: 0))
+        var event = ProcessEvent.sample(.execFailed)
+        event.image = ExecImage(filename: "/app/server".utf8, argsArea: Array("/app/server\u{0}--port\u{0}80\u{0}".utf8))
+        event.execFailure = ExecFailure(errno: 2)
+        let line = try #require(sink.line(for: .process(ProcessRecord(event: event))))
+        let header = TableSink.header
+        // The EVENT column keeps its width: DETAIL starts under its header.
+        let detailColumn = try #require(header.range(of: "DETAIL")).lowerBound.utf16Offset(in: header)
+        #expect(line.split(separator: " ")[1] == "exec!")
+        #expect(String(line.dropFirst(detailColumn)) == "/app/server: ENOENT (no such file or directory), argv: /app/server --port 80")
+
+        event.execFailure = ExecFailure(errno: 95)
+        event.image = ExecImage(filename: "".utf8, argsArea: [])
+        let unknown = try #require(sink.line(for: .process(ProcessRecord(event: event))))
+        #expect(unknown.hasSuffix(" (empty path): E95"))
+    }
+}

@@ -34,6 +34,10 @@ unshare -p -f sh -c '{ printf "nested 4 "; eval "$NSPID"; } >> /tmp/truth
 	exit 4'
 sh -c '{ printf "nested 3 "; eval "$NSPID"; } >> /tmp/truth; exit 3'
 
+# A failed exec (ENOENT) in a new PID namespace: exec_failed, through tracefs, which
+# nothing has mounted in this VM (pidtrace mounts it).
+unshare -p -f sh -c '{ printf "execfail "; eval "$NSPID"; } >> /tmp/truth; exec /nonexistent/app --flag' 2> /dev/null
+
 # SIGKILL with its sender (this shell).
 sleep 100 &
 victim=$!
@@ -73,6 +77,7 @@ cat /tmp/trace.ndjson
 mkfifo /tmp/go
 unshare -p -f sh -c 'eval "$NSPID" > /tmp/init.tmp; mv /tmp/init.tmp /tmp/init; read go < /tmp/go
 	sh -c "{ printf \"filtered \"; eval \"\$NSPID\"; } >> /tmp/truth; exit 6"
+	/nonexistent/inside 2> /dev/null
 	exit 0' &
 holder=$!
 while [ ! -e /tmp/init ]; do sleep 0.1; done
@@ -84,6 +89,7 @@ while ! grep -q '"event":"start"' /tmp/filtered.ndjson 2> /dev/null; do
 	sleep 0.2
 done
 sh -c 'echo "outside $$" >> /tmp/truth; exit 2'
+/nonexistent/outside 2> /dev/null
 echo go > /tmp/go
 wait $holder
 sleep 0.5 # a reap comes an RCU grace period after the wait

@@ -11,7 +11,7 @@ import sys
 
 DISTRIBUTION = {"bullseye": "Debian 11", "bookworm": "Debian 12", "trixie": "Debian 13"}
 FEATURES = ["check", "fork/exec/exit", "exit codes", "signal", "oom_kill", "zombie/reap", "thread storm",
-            "PID filter"]
+            "PID filter", "exec_failed"]
 STORM_THREADS = 32
 
 
@@ -176,6 +176,24 @@ def judge(text):
         if strays:
             raise Fail(f"{len(strays)} records from outside the namespace, e.g. {strays[0].get('event')} of {strays[0].get('host_pid')}")
 
+    def exec_failed():
+        row = next((t for t in truth if t[0] == "execfail"), None)
+        if not row:
+            raise Fail("the scenario did not run")
+        chain = [int(x) for x in row[1:]]
+        fails = [r for r in by("exec_failed", chain[0]) if r.get("filename") == "/nonexistent/app"]
+        if len(fails) != 1:
+            raise Fail(f"{len(fails)} exec_failed records of /nonexistent/app for host PID {chain[0]}")
+        r = fails[0]
+        if r.get("errno") != 2 or r.get("error") != "ENOENT" or r.get("argv") != ["/nonexistent/app", "--flag"]:
+            raise Fail(f"exec_failed: errno {r.get('errno')} {r.get('error')}, argv {r.get('argv')}")
+        if r.get("ns_pids") != chain:
+            raise Fail(f"exec_failed of {chain[0]}: ns_pids {r.get('ns_pids')}, NSpid {chain}")
+        recs = records(s.get("filtered", []))
+        paths = [r.get("filename") for r in recs if r.get("event") == "exec_failed"]
+        if "/nonexistent/inside" not in paths or "/nonexistent/outside" in paths:
+            raise Fail(f"under --pid, exec_failed of {paths}: expected /nonexistent/inside and not /nonexistent/outside")
+
     cell("check", [], check)
     cell("fork/exec/exit", ["fork", "exec", "exit"], nested)
     cell("exit codes", ["exit"], exit_codes)
@@ -184,6 +202,7 @@ def judge(text):
     cell("zombie/reap", ["reap"], zombie)
     cell("thread storm", ["exit"], storm)
     cell("PID filter", ["fork", "exec", "exit", "reap"], filtered)
+    cell("exec_failed", ["exec_failed"], exec_failed)
     stop = next((r for r in trace if r.get("event") == "stop"), None)
     if not start or not stop:
         for f in FEATURES[1:]:

@@ -9,6 +9,7 @@
 #define PT_COMM_LEN 16
 #define PT_FILENAME_LEN 256
 #define PT_ARGS_LEN 4096      /* bytes of the argv area copied per exec */
+#define PT_EXEC_FAILED_MAX_ARGS 64 /* argv entries read from user memory per failed exec */
 
 enum pt_event_kind {
 	PT_EVENT_FORK = 1,
@@ -17,13 +18,16 @@ enum pt_event_kind {
 	PT_EVENT_SIGNAL = 4,   /* struct pt_signal_event */
 	PT_EVENT_OOM_KILL = 5, /* struct pt_oom_event: chosen by the OOM killer */
 	PT_EVENT_REAP = 6,     /* struct pt_reap_event: a zombie released by its parent's wait */
+	PT_EVENT_EXEC_FAILED = 7, /* struct pt_exec_failed_event: an execve/execveat that failed */
 };
 
 enum pt_event_flags {
 	PT_FLAG_THREAD = 1 << 0,           /* thread-level fork/exit, not the whole process */
 	PT_FLAG_NEW_PIDNS = 1 << 1,        /* the process is the init (PID 1) of a new PID namespace */
 	PT_FLAG_UNWATCHED = 1 << 2,        /* outside the filter; sent only because of NEW_PIDNS */
-	PT_FLAG_ARGS_TRUNCATED = 1 << 3,   /* the argv area was longer than PT_ARGS_LEN */
+	PT_FLAG_ARGS_TRUNCATED = 1 << 3,   /* the argv area was longer than PT_ARGS_LEN (exec_failed:
+	                                    * or had more than PT_EXEC_FAILED_MAX_ARGS arguments,
+	                                    * or could not be read) */
 	PT_FLAG_WATCH_TENTATIVE = 1 << 4,  /* NEW_PIDNS: the kernel side now watches the namespace
 	                                    * until user space claims or drops it, so nothing
 	                                    * inside it is missed before the claim */
@@ -108,6 +112,30 @@ struct pt_exec_event {
 static inline __u32 pt_exec_event_size(__u32 args_len, __u32 filename_len)
 {
 	return __builtin_offsetof(struct pt_exec_event, strings) + args_len + filename_len;
+}
+
+/* A failed execve/execveat, recorded at the syscall's exit: the process (the same as
+ * before the call), the error and what it tried, read from its user memory, which a
+ * failed exec leaves as it was. Laid out like struct pt_exec_event after the error:
+ * base.args_len bytes of argv (NUL-separated), then the path it passed and its NUL
+ * (relative to the directory descriptor for an execveat; empty with AT_EMPTY_PATH). */
+struct pt_exec_failed_event {
+	struct pt_event base;
+	__s32 error;          /* the errno: the syscall returned -error */
+	__u32 syscall;        /* PT_SYSCALL_EXECVE or PT_SYSCALL_EXECVEAT */
+	char strings[PT_ARGS_LEN];
+	char path_room[PT_FILENAME_LEN];
+};
+
+enum pt_exec_syscall {
+	PT_SYSCALL_EXECVE = 0,
+	PT_SYSCALL_EXECVEAT = 1,
+};
+
+/* The size of a failed-exec record, as pt_exec_event_size(). */
+static inline __u32 pt_exec_failed_event_size(__u32 args_len, __u32 filename_len)
+{
+	return __builtin_offsetof(struct pt_exec_failed_event, strings) + args_len + filename_len;
 }
 
 #endif

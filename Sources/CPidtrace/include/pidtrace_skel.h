@@ -39,6 +39,11 @@ enum pt_program {
 	PT_PROG_EXIT_GROUP_DEAD_CAST,
 	PT_PROG_SIGNAL_CAST,
 	PT_PROG_FREE_CAST,
+	/* Failed execs: the execve/execveat syscall tracepoints (tracefs events). */
+	PT_PROG_EXECVE_ENTER,
+	PT_PROG_EXECVEAT_ENTER,
+	PT_PROG_EXECVE_EXIT,
+	PT_PROG_EXECVEAT_EXIT,
 	PT_PROG_COUNT,
 };
 

@@ -9,4 +9,7 @@
  * namespace for later children is restored. 0, or a negative errno. */
 int pt_spawn_in_new_pidns(const char *path, char *const argv[], pid_t *pid, int *stdin_write);
 
+/* Mounts tracefs at @path (as `mount -t tracefs nodev PATH`). 0, or a negative errno. */
+int pt_mount_tracefs(const char *path);
+
 #endif

@@ -65,7 +65,7 @@ public final class Correlator {
         }
         guard kindMask & 1 << event.kind.rawValue != 0 else { return false }
         var argv: Argv? = nil
-        if event.kind == .exec {
+        if event.kind == .exec || event.kind == .execFailed {
             argv = Argv(area: event.argsArea, areaTruncated: event.argsAreaTruncated,
                         maxArgs: argvLimits.maxArgs, maxArgBytes: argvLimits.maxArgBytes)
             if argvLimits.redact { argv = argv.map(ArgvRedaction.redact) }

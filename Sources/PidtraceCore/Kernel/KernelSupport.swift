@@ -29,7 +29,9 @@ public struct KernelSupport: Sendable, Equatable {
     /// `rdonlyCast`: the kernel has the kfunc bpf_rdonly_cast (6.2+), and the hot
     /// handlers load in their variant that reads the task through it (a fraction of
     /// the verifier's work at load: bpf/pidtrace.bpf.c).
-    public init(tracepoints: [String: TracepointShape], rdonlyCast: Bool = false) {
+    /// `syscallEventsMissing`: why the execve/execveat syscall tracepoints cannot be
+    /// attached (`SyscallEvents.probe()`), nil when they can.
+    public init(tracepoints: [String: TracepointShape], rdonlyCast: Bool = false, syscallEventsMissing: String? = nil) {
         func variant(_ program: pt_program) -> pt_program {
             guard rdonlyCast else { return program }
             switch program {
@@ -70,6 +72,11 @@ public struct KernelSupport: Sendable, Equatable {
         case nil:
             unavailable[.oomKill] = Self.missing("mark_victim")
         }
+        if let syscallEventsMissing {
+            unavailable[.execFailed] = syscallEventsMissing
+        } else {
+            programs[.execFailed] = [PT_PROG_EXECVE_ENTER, PT_PROG_EXECVE_EXIT, PT_PROG_EXECVEAT_ENTER, PT_PROG_EXECVEAT_EXIT]
+        }
         // A reap is reported only for a process whose exit was recorded.
         if programs[.exit] == nil {
             unavailable[.reap] = "needs the exit of the process, which this kernel cannot report"
@@ -88,7 +95,8 @@ public struct KernelSupport: Sendable, Equatable {
         "signal_generate", "mark_victim",
     ]
 
-    /// Reads the running kernel's BTF (or the file at `btfPath`).
+    /// Reads the running kernel's BTF (or the file at `btfPath`), and looks for the
+    /// syscall tracepoints in tracefs (mounting it where it is not).
     public static func probe(btfPath: String? = nil) throws(BPFError) -> KernelSupport {
         let btf: OpaquePointer?
         if let btfPath { btf = btf__parse(btfPath, nil) } else { btf = btf__load_vmlinux_btf() }
@@ -103,7 +111,8 @@ public struct KernelSupport: Sendable, Equatable {
             shapes[name] = TracepointShape(pointerArgs: (0..<arity).map { pt_tracepoint_arg_is_pointer(btf, name, $0) == 1 })
         }
         return KernelSupport(tracepoints: shapes,
-                             rdonlyCast: pt_btf_has_function(btf, "bpf_rdonly_cast") == 1)
+                             rdonlyCast: pt_btf_has_function(btf, "bpf_rdonly_cast") == 1,
+                             syscallEventsMissing: SyscallEvents.probe())
     }
 
     /// The programs to load for `kinds`. Fork and exit always: the fork program

@@ -2,7 +2,7 @@ import CPidtrace
 
 /// The kinds of process event the kernel side reports.
 public enum EventKind: UInt32, Sendable, CaseIterable {
-    case fork = 1, exec = 2, exit = 3, signal = 4, oomKill = 5, reap = 6
+    case fork = 1, exec = 2, exit = 3, signal = 4, oomKill = 5, reap = 6, execFailed = 7
 
     public var name: String {
         switch self {
@@ -12,6 +12,7 @@ public enum EventKind: UInt32, Sendable, CaseIterable {
         case .signal: "signal"
         case .oomKill: "oom_kill"
         case .reap: "reap"
+        case .execFailed: "exec_failed"
         }
     }
 
@@ -51,10 +52,12 @@ public struct ProcessEvent: Sendable, Equatable {
     public var peer: Peer?
     /// oom_kill only: the memory cgroup.
     public var memcgID: UInt64?
+    /// exec_failed only: the error (its path and argv are in `image`).
+    public var execFailure: ExecFailure?
 
-    /// exec only.
+    /// exec: the new image's path; exec_failed: the path the process passed.
     public var filename: ArraySlice<UInt8> { image.filename }
-    /// exec only: the raw NUL-separated argv area.
+    /// exec, exec_failed: the raw NUL-separated argv area.
     public var argsArea: ArraySlice<UInt8> { image.argsArea }
     public var nsPID: UInt32 { nsPIDs.last ?? 0 }
     public var isThread: Bool { flags & PT_FLAG_THREAD.rawValue != 0 }
@@ -89,6 +92,19 @@ public struct ExecImage: Sendable, Equatable {
 
     public var filename: ArraySlice<UInt8> { bytes[..<filenameCount] }
     public var argsArea: ArraySlice<UInt8> { bytes[filenameCount...] }
+}
+
+/// Why an exec failed (struct pt_exec_failed_event).
+public struct ExecFailure: Sendable, Equatable {
+    /// The errno the syscall returned (ENOENT, EACCES, ENOEXEC, ...).
+    public var errno: Int32
+    /// execveat(2) rather than execve(2): its path may be relative to a directory descriptor.
+    public var execveat: Bool
+
+    public init(errno: Int32, execveat: Bool = false) {
+        self.errno = errno
+        self.execveat = execveat
+    }
 }
 
 /// Another process in an event (struct pt_peer).
@@ -183,6 +199,9 @@ extension ProcessEvent {
     static let commOffset = MemoryLayout<pt_event>.offset(of: \pt_event.comm)!
     static let nsPIDsOffset = MemoryLayout<pt_event>.offset(of: \pt_event.ns_pids)!
     static let stringsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.strings)!
+    static let failedErrorOffset = MemoryLayout<pt_exec_failed_event>.offset(of: \pt_exec_failed_event.error)!
+    static let failedSyscallOffset = MemoryLayout<pt_exec_failed_event>.offset(of: \pt_exec_failed_event.syscall)!
+    static let failedStringsOffset = MemoryLayout<pt_exec_failed_event>.offset(of: \pt_exec_failed_event.strings)!
 
     /// Decodes one record exactly as the BPF program wrote it (struct pt_event, one of
     /// the other kinds' structs, or a struct pt_exec_event cut after its strings).
@@ -226,17 +245,31 @@ extension ProcessEvent {
             memcgID = try Self.load(pt_oom_event.self, from: record).memcg_id
             return
         case .exec:
-            break
+            image = try Self.image(record, stringsOffset: Self.stringsOffset, argsLength: raw.args_len)
+        case .execFailed:
+            guard record.count >= Self.failedStringsOffset else {
+                throw .tooShort(size: record.count, needed: Self.failedStringsOffset)
+            }
+            execFailure = ExecFailure(
+                errno: record.loadUnaligned(fromByteOffset: Self.failedErrorOffset, as: Int32.self),
+                execveat: record.loadUnaligned(fromByteOffset: Self.failedSyscallOffset, as: UInt32.self)
+                    == PT_SYSCALL_EXECVEAT.rawValue)
+            image = try Self.image(record, stringsOffset: Self.failedStringsOffset, argsLength: raw.args_len)
         default:
             return
         }
-        guard raw.args_len <= UInt32(PT_ARGS_LEN) else { throw .badArgsLength(raw.args_len) }
-        let argsEnd = Self.stringsOffset + Int(raw.args_len)
+    }
+
+    /// An exec's (or failed exec's) argv area at `stringsOffset`, then its path.
+    @inline(__always)
+    static func image(_ record: UnsafeRawBufferPointer, stringsOffset: Int, argsLength: UInt32) throws(DecodeError) -> ExecImage {
+        guard argsLength <= UInt32(PT_ARGS_LEN) else { throw .badArgsLength(argsLength) }
+        let argsEnd = stringsOffset + Int(argsLength)
         guard record.count >= argsEnd else { throw .tooShort(size: record.count, needed: argsEnd) }
         // The path runs to its NUL or the end of the record.
         let path = UnsafeRawBufferPointer(rebasing: record[argsEnd...])
-        image = ExecImage(filename: path.prefix { $0 != 0 },
-                          argsArea: UnsafeRawBufferPointer(rebasing: record[Self.stringsOffset..<argsEnd]))
+        return ExecImage(filename: path.prefix { $0 != 0 },
+                         argsArea: UnsafeRawBufferPointer(rebasing: record[stringsOffset..<argsEnd]))
     }
 
     static func load<T>(_ type: T.Type, from record: UnsafeRawBufferPointer) throws(DecodeError) -> T {

@@ -12,13 +12,15 @@ public final class ProcessRecord: Sendable {
         /// The sender's container, when it is in a followed one.
         case signal(senderContainer: ContainerAttribution?)
         case oomKill
+        /// The argv it passed (limits and redaction applied); the error is in `event.execFailure`.
+        case execFailed(Argv)
     }
 
     public let event: ProcessEvent
     public let detail: Detail
     public let container: ContainerAttribution?
 
-    /// `argv`: an exec's, else ignored; without it, the whole area with default limits.
+    /// `argv`: an exec's or failed exec's, else ignored; without it, the whole area with default limits.
     /// `senderContainer`: a signal's.
     public init(event: ProcessEvent, argv: Argv? = nil, container: ContainerAttribution? = nil,
                 senderContainer: ContainerAttribution? = nil) {
@@ -28,14 +30,19 @@ public final class ProcessRecord: Sendable {
         case .exit: detail = .exit
         case .signal: detail = .signal(senderContainer: senderContainer)
         case .oomKill: detail = .oomKill
+        case .execFailed:
+            detail = .execFailed(argv ?? Argv(area: event.argsArea, areaTruncated: event.argsAreaTruncated))
         case .reap: preconditionFailure("a reap is a ReapRecord, not a process record")
         }
         self.event = event
         self.container = container
     }
 
-    /// exec only.
+    /// exec and exec_failed only.
     public var argv: Argv? {
-        if case let .exec(argv) = detail { argv } else { nil }
+        switch detail {
+        case let .exec(argv), let .execFailed(argv): argv
+        default: nil
+        }
     }
 }

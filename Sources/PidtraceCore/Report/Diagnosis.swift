@@ -32,7 +32,7 @@ struct Diagnosis {
     init(_ generation: TraceReport.Generation) { g = generation }
 
     /// "PID 1 (/bin/sh /start.sh)".
-    private var initName: String {
+    var initName: String {
         let comm = g.processes.first { $0.isInit }?.process.comm
         guard let argv = g.execChain.last?.argv else { return "PID 1" + (comm.map { " (\(F.printable($0)))" } ?? "") }
         return "PID 1 (" + F.command(argv, comm: comm) + ")"
@@ -331,6 +331,7 @@ struct Diagnosis {
     // MARK: - Ended without being asked
 
     private func endingStory(_ ending: TraceReport.Ending) -> [Finding] {
+        if let story = failedExecStory(ending) { return story } // FailedExecStory.swift
         let torn = g.processes.filter(\.killedByTeardown).count
         let aftermath = torn == 0 ? "" : " The kernel then killed the \(torn) process\(torn == 1 ? "" : "es") left in its namespace (namespace torn down)."
         let lifetime = g.lifetimeNs.map { " after " + F.duration($0) } ?? ""

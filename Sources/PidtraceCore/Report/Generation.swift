@@ -18,6 +18,8 @@ extension TraceReport {
         /// The other signals to PID 1 (SIGCHLD, SIGURG, ...), counted by name.
         public var otherSignalsToInit: [String: Int] = [:]
         public var oomKills: [OOMKill] = []
+        /// `exec_failed` records, in order (bounded: `FailedExec.kept`).
+        public var failedExecs: [FailedExec] = []
         /// Processes among this generation's records (threads not counted; a reused
         /// host PID is another process). Counted, so a bounded report still knows it.
         public var processesSeen = 0
@@ -82,6 +84,38 @@ extension TraceReport {
         case killed(signal: Int, name: String, coreDumped: Bool, sender: Signal.Sender?)
         /// An `oom_kill` record names PID 1.
         case oomKilled(memcgID: Int?)
+    }
+
+    /// An execve that failed (an `exec_failed` record).
+    public struct FailedExec: Sendable, Equatable {
+        public var process: ProcessRef
+        public var stamp: Stamp
+        /// The path it tried, as it passed it.
+        public var path: String
+        public var argv: [String]
+        public var errno: Int?
+        /// "ENOENT", "EACCES", ... (`error` of the record).
+        public var error: String
+        /// By the namespace's PID 1.
+        public var byInit: Bool
+        /// The same process exec'd successfully later: one try of a `PATH` search, not
+        /// a failure that mattered.
+        public var superseded = false
+
+        /// Per generation: the first half and the latest of them (a PATH search makes many).
+        static let kept = 32
+
+        public init(process: ProcessRef, stamp: Stamp, path: String, argv: [String], errno: Int?, error: String,
+                    byInit: Bool, superseded: Bool = false) {
+            self.process = process
+            self.stamp = stamp
+            self.path = path
+            self.argv = argv
+            self.errno = errno
+            self.error = error
+            self.byInit = byInit
+            self.superseded = superseded
+        }
     }
 
     public struct OOMKill: Sendable, Equatable {

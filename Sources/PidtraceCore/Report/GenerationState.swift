@@ -38,6 +38,7 @@ struct GenerationState {
     }
 
     mutating func exec(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, _ argv: [String]) {
+        generation.execSucceeded(hostPID: p.hostPID)
         let index = node(p)
         generation.processes[index].commands.append(argv)
         generation.processes[index].execArgv = argv
@@ -67,6 +68,13 @@ struct GenerationState {
         }
     }
 
+    mutating func execFailed(_ p: RecordedProcess, _ stamp: TraceReport.Stamp, path: String, argv: [String],
+                             errno: Int?, error: String) {
+        _ = node(p)
+        generation.execFailed(TraceReport.FailedExec(process: p.ref, stamp: stamp, path: path, argv: argv,
+                                                     errno: errno, error: error, byInit: isInit(p)))
+    }
+
     mutating func containerExit(_ stamp: TraceReport.Stamp, _ outcome: TraceReport.ExitOutcome?) {
         containerExit = outcome
         generation.end = generation.end ?? stamp
@@ -85,6 +93,9 @@ struct GenerationState {
             if isInit(p) { generation.otherSignalsToInit[signal.name, default: 0] += 1 }
             return
         }
+        // The namespace's teardown SIGKILL to PID 1's own other threads (the record names
+        // the process): neither a process left behind nor a signal PID 1 got.
+        if isInit(p) && signal.origin == "pidns_teardown" { return }
         if isInit(p) { bounded(&generation.signalsToInit, signal) }
         // A signal can trail its target's exit (SIGIO as its files close): that process, not a new one.
         let index = currentNode[p.hostPID] ?? lastExited[p.hostPID] ?? node(p)

@@ -94,6 +94,8 @@ struct ReportBuilder {
             process(p, claimsInit: false) { $0.zombie(TraceReport.Zombie(process: p.ref, stamp: stamp, zombieNs: zombieNs)) }
         case let .runtimeEvent(c, event):
             runtimeEvent(c, event)
+        case let .execFailed(stamp, p, path, argv, errno, error):
+            process(p, claimsInit: false) { $0.execFailed(p, stamp, path: path, argv: argv, errno: errno, error: error) }
         case let .reap(p, zombie):
             let late = lateReapNs
             process(p, claimsInit: false) { $0.reap(zombie, lateAfterNs: late) }

@@ -48,6 +48,10 @@ extension ReportRecord {
         case let .exec(argv): return .exec(stamp, process, argv: argv.map(text))
         case .exit: return .exit(stamp, process, TraceReport.ExitOutcome(p.event.exit))
         case .oomKill: return .oomKill(stamp, process, memcgID: p.event.memcgID.map { Int(clamping: $0) })
+        case let .execFailed(argv):
+            let errno = p.event.execFailure.map { Int($0.errno) }
+            return .execFailed(stamp, process, path: text(p.event.filename), argv: argv.map(text), errno: errno,
+                               error: p.event.execFailure.map { ErrnoName.of($0.errno) } ?? "?")
         case let .signal(senderContainer):
             let number = Int(p.event.signal?.number ?? 0)
             var signal = TraceReport.Signal(stamp: stamp, number: number,

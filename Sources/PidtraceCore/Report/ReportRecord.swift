@@ -19,6 +19,7 @@ enum ReportRecord {
     case reap(RecordedProcess, TraceReport.Zombie)
     case zombie(TraceReport.Stamp, RecordedProcess, zombieNs: Int?)
     case runtimeEvent(RecordedContainer, TraceReport.RuntimeEvent)
+    case execFailed(TraceReport.Stamp, RecordedProcess, path: String, argv: [String], errno: Int?, error: String)
 
     struct Malformed: Error {
         var reason: String
@@ -66,6 +67,10 @@ enum ReportRecord {
         case .oomKill: return .oomKill(stamp, process, memcgID: json["memcg_id"]?.int)
         case .reap: return .reap(process, TraceReport.Zombie(json, process: process, stamp: stamp))
         case .zombie: return .zombie(stamp, process, zombieNs: json["zombie_ns"]?.int)
+        case .execFailed:
+            let errno = json["errno"]?.int
+            return .execFailed(stamp, process, path: json["filename"]?.string ?? "", argv: json["argv"]?.strings ?? [],
+                               errno: errno, error: json["error"]?.string ?? errno.map { "E\($0)" } ?? "?")
         }
     }
 
@@ -74,6 +79,7 @@ enum ReportRecord {
         case containerStart = "container_start"
         case containerExit = "container_exit"
         case oomKill = "oom_kill"
+        case execFailed = "exec_failed"
     }
 }
 

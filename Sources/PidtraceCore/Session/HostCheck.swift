@@ -123,7 +123,8 @@ public struct HostCheck {
                                            "round trip: a child in a new PID namespace came back as fork, exec and exit with ns_pids \(outcome.nsPIDs.map(String.init).joined(separator: "/")) = NSpid:"))
             }
         }
-        let hooks: [(EventKind, String)] = [(.signal, "signal_generate"), (.oomKill, "mark_victim"), (.reap, "sched_process_free")]
+        let hooks: [(EventKind, String)] = [(.signal, "signal_generate"), (.oomKill, "mark_victim"), (.reap, "sched_process_free"),
+                                            (.execFailed, "syscalls/sys_enter_execve(at), sys_exit_execve(at)")]
         for (kind, hook) in hooks {
             if let reason = unavailable[kind] {
                 results.append(CheckResult(kind.name, .warn, "unavailable: \(reason)"))

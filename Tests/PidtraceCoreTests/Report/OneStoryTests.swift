@@ -10,7 +10,8 @@ struct OneStoryTests {
     /// fields an older pidtrace left out, which a live trace always has).
     static let fixtures = ["nginx-noexec-stop", "nginx-exec-stop", "nginx-noexec-restart", "crash-loop", "zombies",
                            "policy-loop-then-start", "stop-start-restart", "init-handles", "init-killed", "init-ignores",
-                           "hup-exec-stop", "missing-entrypoint-teardown"]
+                           "hup-exec-stop", "missing-entrypoint-teardown", "exec-failed-127", "entrypoint-missing",
+                           "entrypoint-crlf"]
 
     @Test("summary text and JSON: the live story equals the file's", arguments: fixtures)
     func liveSummaryEqualsFileSummary(fixture: String) throws {

@@ -25,6 +25,21 @@ enum RecordBytes {
     }
 
     static let stringsOffset = MemoryLayout<pt_exec_event>.offset(of: \pt_exec_event.strings)!
+    static let failedStringsOffset = MemoryLayout<pt_exec_failed_event>.offset(of: \pt_exec_failed_event.strings)!
+
+    /// A failed-exec record as sent: the header, the error, args_len bytes of args, the path and its NUL.
+    static func execFailed(_ base: pt_event, error: Int32, execveat: Bool = false, filename: [UInt8], args: [UInt8]) -> [UInt8] {
+        var e = pt_exec_failed_event()
+        e.base = base
+        e.base.kind = EventKind.execFailed.rawValue
+        e.base.args_len = UInt32(args.count)
+        e.error = error
+        e.syscall = execveat ? PT_SYSCALL_EXECVEAT.rawValue : PT_SYSCALL_EXECVE.rawValue
+        withUnsafeMutableBytes(of: &e) { $0[failedStringsOffset...].copyBytes(from: args + filename + [0]) }
+        return withUnsafeBytes(of: e) {
+            Array($0.prefix(Int(pt_exec_failed_event_size(UInt32(args.count), UInt32(filename.count + 1)))))
+        }
+    }
 
     static func bytes(_ event: pt_event) -> [UInt8] {
         withUnsafeBytes(of: event) { Array($0) }

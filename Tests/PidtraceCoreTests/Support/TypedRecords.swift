@@ -49,7 +49,7 @@ enum TypedRecords {
                                      comm: j["comm"]?.string ?? "", argv: (j["argv"]?.strings ?? []).map { Array($0.utf8) })
             return .snapshot(SnapshotRecord(tsNs: ts, process: entry, mntns: 0, container: try container(j),
                                             observed: j["observed"]?.string == "claim" ? .claim : .traceStart))
-        case "fork", "exec", "exit", "signal", "oom_kill":
+        case "fork", "exec", "exit", "signal", "oom_kill", "exec_failed":
             return .process(try process(j, ts: ts))
         case "reap":
             let r = try need(j["reaper"], "reaper")
@@ -79,13 +79,18 @@ enum TypedRecords {
         if j["thread"]?.bool == true { flags |= 1 }
         if j["new_pidns"]?.bool == true { flags |= 2 }
         let argv = (j["argv"]?.strings ?? []).map { Array($0.utf8) }
+        let filename = Array((j["filename"]?.string ?? "").utf8)
         var e = ProcessEvent(kind: kind, flags: flags, tsNs: ts, startNs: ts - UInt64(j["age_ns"]?.int ?? 0),
                              cgroupID: UInt64(j["cgroup_id"]?.int ?? 0), hostPID: nsPIDs[0],
                              hostTID: UInt32(j["host_tid"]?.int ?? 0), hostPPID: UInt32(j["host_ppid"]?.int ?? 0),
                              nsTID: UInt32(j["ns_tid"]?.int ?? 0), nsPPID: UInt32(j["ns_ppid"]?.int ?? 0),
                              nsLevel: UInt32(j["ns_level"]?.int ?? 0), pidns: UInt32(j["pidns"]?.int ?? 0),
                              mntns: 0, uid: 0, gid: 0, exitStatus: exitStatus(j)?.waitStatus ?? 0,
-                             comm: Comm((j["comm"]?.string ?? "").utf8), nsPIDs: PIDChain(nsPIDs))
+                             comm: Comm((j["comm"]?.string ?? "").utf8), nsPIDs: PIDChain(nsPIDs),
+                             image: ExecImage(filename: filename, argsArea: []))
+        if kind == .execFailed {
+            e.execFailure = ExecFailure(errno: Int32(j["errno"]?.int ?? 0), execveat: j["syscall"]?.string == "execveat")
+        }
         if kind == .signal {
             let results = ["delivered", "ignored", "already_pending", "overflow_fail", "lose_info"]
             let origin: SignalOrigin = switch j["origin"]?.string {
@@ -106,7 +111,8 @@ enum TypedRecords {
         let senderContainer = j["sender"]?["container_id"]?.string.map {
             ContainerAttribution(id: $0, name: j["sender"]?["container_name"]?.string ?? $0, generation: 0)
         }
-        return ProcessRecord(event: e, argv: kind == .exec ? Argv(args: argv, truncated: j["argv_truncated"]?.bool ?? false) : nil,
+        let recordedArgv = Argv(args: argv, truncated: j["argv_truncated"]?.bool ?? false)
+        return ProcessRecord(event: e, argv: kind == .exec || kind == .execFailed ? recordedArgv : nil,
                              container: try container(j), senderContainer: senderContainer)
     }
 

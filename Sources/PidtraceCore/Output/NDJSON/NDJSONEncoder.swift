@@ -32,6 +32,7 @@ public struct NDJSONEncoder: Sendable {
                     case .signal: out.field("signal", reason)
                     case .oomKill: out.field("oom_kill", reason)
                     case .reap: out.field("reap", reason)
+                    case .execFailed: out.field("exec_failed", reason)
                     }
                 }
                 out.endObject()
@@ -108,6 +109,7 @@ public struct NDJSONEncoder: Sendable {
         case .exit: common("exit", tsNs: p.event.tsNs, &out)
         case .signal: common("signal", tsNs: p.event.tsNs, &out)
         case .oomKill: common("oom_kill", tsNs: p.event.tsNs, &out)
+        case .execFailed: common("exec_failed", tsNs: p.event.tsNs, &out)
         }
         processFields(p, &out)
         switch p.detail {
@@ -141,6 +143,15 @@ public struct NDJSONEncoder: Sendable {
             }
         case .oomKill:
             if let memcg = p.event.memcgID { out.field("memcg_id", memcg) }
+        case let .execFailed(argv):
+            out.field("filename", string: p.event.filename)
+            out.field("argv", strings: argv)
+            out.field("argv_truncated", argv.truncated)
+            if let failure = p.event.execFailure {
+                out.field("errno", failure.errno)
+                out.field("error", ErrnoName.of(failure.errno))
+                out.field("syscall", plain: failure.execveat ? "execveat" : "execve")
+            }
         }
         encodeContainer(p.container, &out)
     }

@@ -146,7 +146,8 @@ public final class TableSink: RecordSink {
     }
 
     func processLine(_ p: ProcessRecord) -> String {
-        processColumns(p, tsNs: p.event.tsNs, event: p.event.kind.name) + detail(p)
+        // "exec!": a failed exec, in the column's six characters.
+        processColumns(p, tsNs: p.event.tsNs, event: p.event.kind == .execFailed ? "exec!" : p.event.kind.name) + detail(p)
     }
 
     private func processColumns(_ p: ProcessRecord, tsNs: UInt64, event: String) -> String {
@@ -255,8 +256,22 @@ public final class TableSink: RecordSink {
             }
         case .oomKill:
             parts.append("chosen by the OOM killer" + (e.memcgID.map { " (memory cgroup \($0))" } ?? ""))
+        case let .execFailed(argv):
+            parts.append(Self.describeFailedExec(e, argv))
         }
         return parts.joined(separator: ", ")
+    }
+
+    /// "/app/server: ENOENT (no such file or directory), argv: /app/server --port 80".
+    static func describeFailedExec(_ e: ProcessEvent, _ argv: Argv) -> String {
+        let errno = e.execFailure?.errno ?? 0
+        let path = TerminalText.printable(e.filename)
+        var text = (path.isEmpty ? "(empty path)" : path) + ": " + ErrnoName.of(errno)
+        if let meaning = ErrnoName.meaning(errno) { text += " (\(meaning))" }
+        if !argv.args.isEmpty || argv.truncated {
+            text += ", argv: " + ShellQuote.join(argv.args.map(TerminalText.printable)) + (argv.truncated ? " …" : "")
+        }
+        return text
     }
 
     static func describe(_ s: ExitStatus) -> String {
