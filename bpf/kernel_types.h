@@ -41,6 +41,21 @@ struct trace_entry { unsigned short type; };
 struct syscall_trace_enter { struct trace_entry ent; int nr; unsigned long args[6]; };
 struct syscall_trace_exit { struct trace_entry ent; int nr; long ret; };
 
+/* The user registers a task entered its syscall with (bpf_task_pt_regs(), 5.15+): the
+ * syscall's arguments, which a failed execve leaves as they were. arm64 keeps the
+ * first argument in orig_x0 (x0 becomes the return value). */
+#if defined(__TARGET_ARCH_arm64)
+struct pt_regs___syscall { __u64 regs[31]; __u64 orig_x0; };
+#define SYSCALL_ARG1(r) BPF_CORE_READ(r, orig_x0)
+#define SYSCALL_ARG2(r) BPF_CORE_READ(r, regs[1])
+#define SYSCALL_ARG3(r) BPF_CORE_READ(r, regs[2])
+#else
+struct pt_regs___syscall { unsigned long di; unsigned long si; unsigned long dx; };
+#define SYSCALL_ARG1(r) BPF_CORE_READ(r, di)
+#define SYSCALL_ARG2(r) BPF_CORE_READ(r, si)
+#define SYSCALL_ARG3(r) BPF_CORE_READ(r, dx)
+#endif
+
 struct task_struct {
 	unsigned int flags; /* PF_* */
 	int pid;

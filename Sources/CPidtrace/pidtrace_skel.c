@@ -44,6 +44,8 @@ static struct bpf_program *program(struct pidtrace_bpf *skel, enum pt_program p)
 	case PT_PROG_EXECVEAT_ENTER: return skel->progs.handle_sys_enter_execveat;
 	case PT_PROG_EXECVE_EXIT: return skel->progs.handle_sys_exit_execve;
 	case PT_PROG_EXECVEAT_EXIT: return skel->progs.handle_sys_exit_execveat;
+	case PT_PROG_EXECVE_EXIT_REGS: return skel->progs.handle_sys_exit_execve_regs;
+	case PT_PROG_EXECVEAT_EXIT_REGS: return skel->progs.handle_sys_exit_execveat_regs;
 	case PT_PROG_COUNT: break;
 	}
 	return NULL;

@@ -24,6 +24,9 @@ struct KernelSupportTests {
         #expect(with.programs(for: [.execFailed])[.execFailed]
             == [PT_PROG_EXECVE_ENTER, PT_PROG_EXECVE_EXIT, PT_PROG_EXECVEAT_ENTER, PT_PROG_EXECVEAT_EXIT])
         #expect(with.programs(for: [.exec])[.execFailed] == nil, "loaded only when asked for")
+        // 5.15+: the exits alone read a failed call's arguments from its registers.
+        let regs = KernelSupport(tracepoints: shapes, taskPtRegs: true)
+        #expect(regs.programs(for: [.execFailed])[.execFailed] == [PT_PROG_EXECVE_EXIT_REGS, PT_PROG_EXECVEAT_EXIT_REGS])
         let without = KernelSupport(tracepoints: shapes, syscallEventsMissing: "tracefs is not mounted")
         #expect(without.unavailable == [.execFailed: "tracefs is not mounted"])
         #expect(without.programs(for: Set(EventKind.allCases))[.execFailed] == nil)

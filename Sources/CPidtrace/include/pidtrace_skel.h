@@ -44,6 +44,9 @@ enum pt_program {
 	PT_PROG_EXECVEAT_ENTER,
 	PT_PROG_EXECVE_EXIT,
 	PT_PROG_EXECVEAT_EXIT,
+	/* The exits alone, reading a failed call's arguments from its registers (5.15+). */
+	PT_PROG_EXECVE_EXIT_REGS,
+	PT_PROG_EXECVEAT_EXIT_REGS,
 	PT_PROG_COUNT,
 };
 

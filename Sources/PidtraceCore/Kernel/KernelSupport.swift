@@ -31,7 +31,11 @@ public struct KernelSupport: Sendable, Equatable {
     /// the verifier's work at load: bpf/pidtrace.bpf.c).
     /// `syscallEventsMissing`: why the execve/execveat syscall tracepoints cannot be
     /// attached (`SyscallEvents.probe()`), nil when they can.
-    public init(tracepoints: [String: TracepointShape], rdonlyCast: Bool = false, syscallEventsMissing: String? = nil) {
+    /// `taskPtRegs`: the kernel has the helper bpf_task_pt_regs (5.15+), and failed execs
+    /// are recorded by the syscalls' exits alone (no enter program, no map: an exec costs
+    /// a compare instead of a map insert and delete).
+    public init(tracepoints: [String: TracepointShape], rdonlyCast: Bool = false, syscallEventsMissing: String? = nil,
+                taskPtRegs: Bool = false) {
         func variant(_ program: pt_program) -> pt_program {
             guard rdonlyCast else { return program }
             switch program {
@@ -75,7 +79,9 @@ public struct KernelSupport: Sendable, Equatable {
         if let syscallEventsMissing {
             unavailable[.execFailed] = syscallEventsMissing
         } else {
-            programs[.execFailed] = [PT_PROG_EXECVE_ENTER, PT_PROG_EXECVE_EXIT, PT_PROG_EXECVEAT_ENTER, PT_PROG_EXECVEAT_EXIT]
+            programs[.execFailed] = taskPtRegs
+                ? [PT_PROG_EXECVE_EXIT_REGS, PT_PROG_EXECVEAT_EXIT_REGS]
+                : [PT_PROG_EXECVE_ENTER, PT_PROG_EXECVE_EXIT, PT_PROG_EXECVEAT_ENTER, PT_PROG_EXECVEAT_EXIT]
         }
         // A reap is reported only for a process whose exit was recorded.
         if programs[.exit] == nil {
@@ -112,7 +118,8 @@ public struct KernelSupport: Sendable, Equatable {
         }
         return KernelSupport(tracepoints: shapes,
                              rdonlyCast: pt_btf_has_function(btf, "bpf_rdonly_cast") == 1,
-                             syscallEventsMissing: SyscallEvents.probe())
+                             syscallEventsMissing: SyscallEvents.probe(),
+                             taskPtRegs: pt_btf_has_function(btf, "bpf_task_pt_regs") == 1)
     }
 
     /// The programs to load for `kinds`. Fork and exit always: the fork program
