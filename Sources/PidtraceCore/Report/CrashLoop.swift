@@ -19,12 +19,22 @@ enum CrashLoop {
     }
 
     /// Both seen from their start to their end, with the same exec chain and ending, and
-    /// the second not started on request: a deliberate `docker start` or `docker restart`
-    /// keeps its own story (unknown is taken as a restart, as in recordings without it).
+    /// neither stopped nor restarted on request: a deliberate `docker stop`, `docker start`
+    /// or `docker restart` keeps its own story. Runs that end by themselves and are started
+    /// again on request (a job run by a script) are alike, and told as such (`kind`).
     static func alike(_ a: TraceReport.Generation, _ b: TraceReport.Generation) -> Bool {
         a.ending != nil && a.lifetimeNs != nil && b.lifetimeNs != nil && a.ending == b.ending
             && a.execChain.map(\.argv) == b.execChain.map(\.argv)
-            && b.startedBy != .startRequest && b.startedBy != .restartRequest
+            && !a.stoppedOnRequest && !b.stoppedOnRequest && b.startedBy != .restartRequest
+    }
+
+    /// "a crash loop" only where nothing says a request, not the restart policy, started a
+    /// run again; "a restart loop" when each run ended well.
+    static func kind(_ run: [TraceReport.Generation]) -> String {
+        if run.dropFirst().contains(where: { $0.startedBy == .startRequest }) {
+            return "one run after another, each started by a request to the runtime (`docker run` or `docker start`)"
+        }
+        return run[0].ending == .exited(code: 0) ? "a restart loop" : "a crash loop"
     }
 
     /// " after ~4 ms (3 ms–6 ms)".

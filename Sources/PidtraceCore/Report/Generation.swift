@@ -34,6 +34,9 @@ extension TraceReport {
         /// What the runtime said it did to this run (`runtime_event` records), in order.
         public var runtimeEvents: [RuntimeEvent] = []
 
+        /// The runtime was asked to stop or kill this run (`docker stop`, `docker kill`).
+        public var stoppedOnRequest: Bool { runtimeEvents.contains { $0.action == "kill" || $0.action == "stop" } }
+
         /// Who started this run, as the runtime said; nil when it said nothing (no
         /// runtime API, an older recording, or a run that began before the trace).
         public var startedBy: StartCause? {

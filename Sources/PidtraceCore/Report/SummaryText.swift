@@ -99,8 +99,7 @@ extension TraceReport {
         let span = (first.start?.tsNs).flatMap { s in last.end?.tsNs.map { F.duration($0 - s) } } ?? "?"
         let lifetimes = run.compactMap(\.lifetimeNs)
         let initComm = first.processes.first { $0.isInit }?.process.comm
-        // Ending well every time is a loop of runs (a job, a --rm container), not a crash.
-        let kind = first.ending == .exited(code: 0) ? "a restart loop" : "a crash loop"
+        let kind = CrashLoop.kind(run)
         var lines = ["  \(numbers): \(kind), \(run.count) generations in \(span), each "
                      + F.ending(first.ending, complete: true) + CrashLoop.lifetimeText(lifetimes)]
         if !first.execChain.isEmpty {

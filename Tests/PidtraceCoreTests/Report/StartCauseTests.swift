@@ -38,3 +38,32 @@ struct StartCauseTests {
         #expect(report.summaryText().contains("a crash loop"))
     }
 }
+
+extension StartCauseTests {
+    /// Three containers of one name, each `docker run` by a script and ending by itself.
+    static func jobRuns(stopped: Bool) -> String {
+        var lines: [String] = []
+        for n in 1...3 {
+            let t = n * 10_000_000_000, pid = 100 * n
+            let labels = #""container_id":"\#(String(repeating: "\(n)", count: 12))","container_name":"job","container_generation":1"#
+            let process = #""host_pid":\#(pid),"ns_pid":1,"pidns":4026532180"#
+            lines.append(#"{"event":"container_start","time":"t","ts_ns":\#(t),\#(labels),\#(process)}"#)
+            lines.append(#"{"event":"exec","time":"t","ts_ns":\#(t + 1),\#(process),"comm":"sh","argv":["sh","-c","work"],\#(labels)}"#)
+            lines.append(#"{"event":"runtime_event","time":"t","ts_ns":\#(t + 2),"action":"start","restart_count":0,\#(labels)}"#)
+            if stopped { lines.append(#"{"event":"runtime_event","time":"t","ts_ns":\#(t + 3),"action":"kill","signal":15,\#(labels)}"#) }
+            lines.append(#"{"event":"exit","time":"t","ts_ns":\#(t + 1_000_000_000),\#(process),"exit_code":0,\#(labels)}"#)
+            lines.append(#"{"event":"container_exit","time":"t","ts_ns":\#(t + 1_000_000_000),\#(process),"exit_code":0,\#(labels)}"#)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test("a job run again and again by docker run is one run after another, not a restart loop; stopped runs keep their stories")
+    func runsStartedOnRequest() throws {
+        let directory = TemporaryDirectory()
+        let runs = try ReportFixture.report(text: Self.jobRuns(stopped: false), in: directory).summaryText()
+        #expect(runs.contains("3 containers: one run after another, each started by a request to the runtime"), "\(runs)")
+        #expect(!runs.contains("loop"), "\(runs)")
+        let stopped = try ReportFixture.report(text: Self.jobRuns(stopped: true), in: directory).summaryText()
+        #expect(stopped.components(separatedBy: "\n  generation 1: ").count - 1 == 3, "\(stopped)")
+    }
+}
