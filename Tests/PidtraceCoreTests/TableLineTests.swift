@@ -123,3 +123,18 @@ struct TableExecFailedLineTests {
         #expect(unknown.hasSuffix(" (empty path): E95"))
     }
 }
+
+extension TableLineTests {
+    @Test("what the runtime did is a row of its own, its words under DETAIL")
+    func runtimeEventRow() throws {
+        let web = ContainerAttribution(id: "c0ffee", name: "web", generation: 2, runtime: "docker")
+        let kill = try #require(sink.line(for: .runtimeEvent(RuntimeEventRecord(tsNs: 0, container: web, action: "kill",
+                                                                                    runtimeTimeNs: 0, signal: 15))))
+        let detail = try #require(TableSink.header.range(of: "DETAIL")).lowerBound.utf16Offset(in: TableSink.header)
+        #expect(kill.dropFirst(13).hasPrefix("docker "))
+        #expect(String(kill.dropFirst(detail)) == "the runtime: kill SIGTERM", "\(kill)")
+        let start = try #require(sink.line(for: .runtimeEvent(RuntimeEventRecord(tsNs: 0, container: web, action: "start",
+                                                                                     runtimeTimeNs: 0, restartCount: 3))))
+        #expect(start.hasSuffix("the runtime: start by its restart policy (restart 3)"), "\(start)")
+    }
+}

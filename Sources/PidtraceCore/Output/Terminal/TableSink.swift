@@ -140,9 +140,10 @@ public final class TableSink: RecordSink {
         }
         if let signal = r.signal { what += " " + SignalName.of(signal) }
         if let code = r.exitCode { what += " (exit status \(code))" }
-        return timeOfDay(r.tsNs) + " " + pad(r.container.runtime ?? "runtime", 6) + " "
+        let row = timeOfDay(r.tsNs) + " " + pad(r.container.runtime ?? "runtime", 6) + " "
             + (layout.container.map { pad(Self.truncated(r.container.name, to: $0), $0) + " " } ?? "")
-            + "the runtime: " + what
+        // No process: its PID and COMM columns stay empty, the words go under DETAIL.
+        return pad(row, layout.header().count - "DETAIL".count) + "the runtime: " + what
     }
 
     func processLine(_ p: ProcessRecord) -> String {
