@@ -87,6 +87,45 @@ struct ForensicsTests {
         #expect(records.first { $0.event == "container_exit" }?["signal_name"] as? String == "SIGKILL")
     }
 
+    /// A PID 1 with threads (three idle, the main one allocating): the OOM killer's kill
+    /// is one process's, and the story says it once, with no process left behind.
+    @Test func oomKillOfAMultiThreadedPID1() throws {
+        let dir = NSTemporaryDirectory() + "pidtrace-hog-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let program = """
+            #include <pthread.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <unistd.h>
+            static void *idle(void *arg) { (void)arg; for (;;) pause(); return NULL; }
+            int main(void) {
+                pthread_t t;
+                for (int i = 0; i < 3; i++) pthread_create(&t, NULL, idle, NULL);
+                sleep(1);
+                for (;;) { char *p = malloc(1 << 20); if (p) memset(p, 1, 1 << 20); }
+            }
+            """
+        try program.write(toFile: dir + "/hog.c", atomically: true, encoding: .utf8)
+        let cc = try ChildProcess.run("/usr/bin/cc", ["-static", "-O1", "-pthread", "-o", dir + "/hog", dir + "/hog.c"], timeout: 60)
+        try #require(cc.status == 0, "cc: \(cc.stderr)")
+        let web = try DockerContainer([], options: ["--memory", "16m", "--memory-swap", "16m", "-v", "\(dir):/x:ro",
+                                                    "--entrypoint", "/x/hog"], started: false)
+        let tracer = try TracerRun(["--container", web.name, "--wait", "--threads"])
+        try web.start()
+        let records = try tracer.waitFor("container_exit", timeout: 20) { $0.contains { $0.event == "container_exit" } }
+        try #require(try web.inspect("{{.State.OOMKilled}}") == "true", "the kernel did not OOM-kill it over 16 MiB")
+        #expect(records.filter { $0.event == "fork" && ($0["thread"] as? Bool) == true && $0["comm"] as? String == "hog" }.count == 3,
+                "three threads of hog (runc's own are not its)")
+        usleep(300_000)
+        try tracer.stop()
+        let text = try runPidtrace(["summary", tracer.outputPath]).stdout
+        #expect(text.contains("ended: killed by the OOM killer"), "\(text)")
+        #expect(text.components(separatedBy: "    OOM kill: ").count - 1 == 1, "one OOM kill per process: \(text)")
+        #expect(text.components(separatedBy: "was killed by the OOM killer").count - 1 == 1, "\(text)")
+        #expect(!text.contains("left in its namespace") && !text.contains("ignored"), "\(text)")
+    }
+
     /// `(sleep 0.2 &)` orphans a sleep: it is re-parented to PID 1, which must reap it.
     static let orphanMaker = ["sh", "-c", "sleep 1; (sleep 0.2 &); exec sleep 300"]
 
