@@ -90,7 +90,7 @@ public final class ContainerFollower {
                 // Here, not on the reader: the daemon may be slow to answer.
                 do {
                     guard let info = try api.inspect(id: event.id) else { return }
-                    let processes = info.running ? ProcessSnapshot.processes(inPIDNamespaceOf: info.hostPID, proc: proc) : []
+                    let processes = info.running ? ProcessSnapshot.processes(of: info, proc: proc) : []
                     inbox.add(\.started, StartedContainer(info: info, processes: processes))
                     var start = event
                     start.restartCount = info.restartCount
