@@ -71,6 +71,16 @@ public struct DockerAPIResolver: Sendable {
         try api.inspect(id).map(containerInfo)
     }
 
+    /// The PID namespace a container will join when it starts, when it joins another
+    /// container's (`--pid container:X`, a Podman pod sharing its PID namespace) and
+    /// that one runs: known from its creation on, before its init exists.
+    public func joinedPIDNamespace(ofContainer id: String) throws(ContainerError) -> UInt32? {
+        guard let mode = try api.inspect(id)?.hostConfig?.pidMode, mode.hasPrefix("container:") else { return nil }
+        guard let other = try api.inspect(String(mode.dropFirst("container:".count))),
+              other.state.running, other.state.pid > 0 else { return nil }
+        return proc.namespaceInode(pid: other.state.pid)
+    }
+
     public func runningContainers() throws(ContainerError) -> [ContainerInfo] {
         var result: [ContainerInfo] = []
         for summary in try api.containers() {

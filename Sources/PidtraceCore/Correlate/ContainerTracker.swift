@@ -49,6 +49,10 @@ public final class ContainerTracker {
     /// Containers the runtime reported created, not yet handed over: taken before a new
     /// namespace is judged, so a `docker run` is claimed from its `create` event.
     public var takeCreated: (() -> [(id: String, name: String)])?
+    /// PID namespaces that created containers will join (`watchJoined`), not yet handed
+    /// over: taken when an event comes from a namespace not known here, which the
+    /// kernel side may already watch.
+    public var takeJoining: (() -> [UInt32])?
     /// The kernel side's namespace filter; set once the tracer is loaded, before events.
     public var filter: (any NamespaceFilter)?
     /// The runtime of containers not described one by one (Docker or Podman).
@@ -81,9 +85,12 @@ public final class ContainerTracker {
 
     /// Follows a container; a running one starts its first generation now, with
     /// `container_start` and a `snapshot` record per process already inside.
-    /// `processes`: the /proc scan, when it was made off the reader thread.
+    /// `processes`: the /proc scan, when it was made off the reader thread. `observed`:
+    /// `.claim` for a container the runtime reported started during the trace whose
+    /// init's fork was not seen (a container joining a pod's PID namespace, named by
+    /// the runtime only after its init had started): not one running at trace start.
     public func follow(_ info: ContainerInfo, tsNs: UInt64, processes: [ProcessEntry]? = nil,
-                       emit: (TraceRecord) -> Void) {
+                       observed: SnapshotRecord.Observed = .traceStart, emit: (TraceRecord) -> Void) {
         if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
         describe(id: info.id, pod: info.pod, runtime: info.runtime)
         guard info.running, info.hostPID > 0, let inode = info.pidnsInode else { return }
@@ -108,7 +115,7 @@ public final class ContainerTracker {
         let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID),
                                            tsNs: tsNs, startedAt: info.startedAt, initNSPID: initNSPID, emit: emit)
         let entries = processes ?? ProcessSnapshot.processes(of: info, proc: proc)
-        snapshot(entries, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
+        snapshot(entries, tsNs: tsNs, observed: observed, attribution: attribution, emit: emit)
     }
 
     /// Pod and runtime of a container, for the records of its processes.
@@ -137,6 +144,27 @@ public final class ContainerTracker {
     /// Follows a container that is not running yet, from its first start.
     public func follow(id: String, name: String) {
         if followed[id] == nil { followed[id] = (name, 0) }
+    }
+
+    /// Whether `inode` is among the namespaces created containers will join, handed
+    /// over now (with the containers created meanwhile).
+    private func tookJoining(_ inode: UInt32) -> Bool {
+        guard let takeJoining else { return false }
+        let taken = takeJoining()
+        guard !taken.isEmpty else { return false }
+        for (created, name) in takeCreated?() ?? [] { follow(id: created, name: name) }
+        for each in taken where joined[each] == nil { joined[each] = [:] }
+        return joined[inode] != nil
+    }
+
+    /// A followed container will join this PID namespace (another container's, a
+    /// pod's): its events are watched from now on, so that the container's init is
+    /// seen entering it (its fork) and the namespace's other processes are judged by
+    /// their cgroup.
+    public func watchJoined(pidNamespace inode: UInt32, emit: (TraceRecord) -> Void) {
+        if joined[inode] == nil { joined[inode] = [:] }
+        foreign[inode] = nil
+        watch(inode, emit: emit)
     }
 
     /// The live generation running in a PID namespace, if any.
@@ -198,7 +226,7 @@ public final class ContainerTracker {
             return .hold
         } else if let until = foreign[inode], event.tsNs <= until {
             return .drop
-        } else if namespaces[inode] != nil || joined[inode] != nil {
+        } else if namespaces[inode] != nil || joined[inode] != nil || tookJoining(inode) {
             switch member(event, emit: emit) {
             case let .keep(member): attribution = member
             case .hold: return .hold
