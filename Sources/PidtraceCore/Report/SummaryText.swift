@@ -110,7 +110,8 @@ extension TraceReport {
         if !first.execChain.isEmpty {
             lines.append("    exec: " + first.execChain.map { F.command($0.argv, comm: initComm) }.joined(separator: " → "))
         }
-        lines.append("    PID 1 = host " + run.compactMap(\.initHostPID).map(String.init).joined(separator: ", "))
+        lines.append("    \(first.initJoinedNamespace ? "init" : "PID 1") = host "
+                     + run.compactMap(\.initHostPID).map(String.init).joined(separator: ", "))
         let restarts = run.compactMap { if case let .restartPolicy(n)? = $0.startedBy { n } else { nil } }
         if let low = restarts.min(), let high = restarts.max() {
             lines.append("    restarted by: the container's restart policy (restart \(low == high ? "\(low)" : "\(low)–\(high)"))")
