@@ -184,6 +184,16 @@ public struct CgroupResolver: Sendable {
         return fallback
     }
 
+    /// The container ID in the unified (cgroup v2) line of a /proc/PID/cgroup file
+    /// (`0::/path`): the cgroup an event's `cgroup_id` names. nil without that line
+    /// (a host with cgroup v1 only, where every task's v2 cgroup is the root).
+    public static func containerID(inUnifiedLineOf text: String) -> String? {
+        for line in text.split(separator: "\n") where line.hasPrefix("0::") {
+            return containerID(inCgroupPath: line.dropFirst(3))
+        }
+        return nil
+    }
+
     /// The innermost container ID in a cgroup path (Docker in Docker nests them).
     public static func containerID(inCgroupPath path: Substring) -> String? {
         var found: String? = nil

@@ -279,11 +279,12 @@ public final class ContainerTracker {
 
     /// The container ID named by a cgroup's path, read from the process's
     /// /proc/PID/cgroup the first time the cgroup is seen; nil for none (or a
-    /// process already gone).
+    /// process already gone). Only the unified line's path is the one `cgroup_id`
+    /// names: with cgroup v1 alone every task's is the root, which names none.
     private func containerID(ofCgroup cgroupID: UInt64, hostPID: UInt32) -> String? {
         if let known = cgroupContainers[cgroupID] { return known.isEmpty ? nil : known }
         guard let text = proc.readText("\(proc.root)/\(hostPID)/cgroup") else { return nil }
-        let id = CgroupResolver.containerID(inCgroupFile: text)
+        let id = CgroupResolver.containerID(inUnifiedLineOf: text)
         if cgroupContainers.count >= Self.maxProcesses { cgroupContainers.removeAll() } // a bound; read again
         cgroupContainers[cgroupID] = id ?? ""
         return id

@@ -102,4 +102,33 @@ struct SharedPIDAttributionTests {
         tracker.follow(info(Self.b, pid: 300), tsNs: 2) { records.append($0) }
         #expect(records.count == 1)
     }
+
+    @Test("cgroup v1 alone (every task's v2 cgroup is the root): each namespace's processes stay its container's")
+    func cgroupV1Only() throws {
+        let tree = try ProcTree()
+        var inodes: [String: UInt32] = [:]
+        for (pid, id) in [(500, Self.a), (600, Self.b)] {
+            try tree.write("ns-\(pid)")
+            inodes[id] = try #require(tree.inode("ns-\(pid)"))
+            try tree.write("\(pid)/status", "Name:\tsh\nState:\tS (sleeping)\nPPid:\t1\nNSpid:\t\(pid)\t1\n")
+            try tree.write("\(pid)/cgroup", "4:memory:/docker/\(id)\n0::/\n")
+            try tree.write("\(pid)/comm", "sh\n")
+            try FileManager.default.createDirectory(atPath: tree.root + "/\(pid)/ns", withIntermediateDirectories: true)
+            #expect(link(tree.root + "/ns-\(pid)", tree.root + "/\(pid)/ns/pid") == 0)
+        }
+        let tracker = ContainerTracker(proc: ProcReader(root: tree.root))
+        var attributions: [String: ContainerAttribution] = [:]
+        for (pid, id) in [(500, Self.a), (600, Self.b)] {
+            let info = ContainerInfo(id: id, name: id == Self.a ? "a" : "b", hostPID: Int32(pid), startedAt: nil,
+                                     running: true, pidnsInode: inodes[id], source: .dockerAPI)
+            tracker.follow(info, tsNs: 1) { if case let .containerStart(c) = $0 { attributions[id] = c.container } }
+        }
+        for (pid, id) in [(500, Self.a), (600, Self.b)] {
+            // The same (root) cgroup_id for both: it must not tie one container's processes to the other.
+            let e = ProcessEvent(kind: .exec, flags: 0, tsNs: 5, startNs: 4, cgroupID: 1, hostPID: UInt32(pid),
+                                 hostTID: UInt32(pid), hostPPID: 1, nsTID: 1, nsPPID: 0, nsLevel: 1, pidns: inodes[id]!,
+                                 mntns: 1, uid: 0, gid: 0, exitStatus: 0, comm: Comm("sh".utf8), nsPIDs: [UInt32(pid), 1])
+            #expect(tracker.attribute(e) { _ in } == .keep(attributions[id]))
+        }
+    }
 }
