@@ -84,6 +84,64 @@ struct PodTraceTests {
         try tracer.stop()
     }
 
+    /// The case: a shareProcessNamespace pod whose app ignores SIGTERM, stopped
+    /// through the CRI with a grace period as the kubelet does. The app's generation is
+    /// its own init's (not pause's, PID 1): start and exit agree, and the story says it
+    /// ignored SIGTERM by its own choice (not PID 1's rule), then SIGKILL.
+    @Test func sharedPIDPodAppIgnoringSIGTERMStoppedThroughTheCRI() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let pod = try CRIPod(runtime, sharedPID: true)
+        let app = try pod.run("app", ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"])
+        let tracer = try TracerRun(["--pod", pod.name, "--namespace", pod.namespace, "--runtime-root", pod.runtime.state],
+                                   table: true)
+        try tracer.waitFor("an exec in the app", timeout: 15) { records in
+            records.contains { $0.event == "exec" && $0["container_name"] as? String == "app" }
+        }
+        let appPID = try pod.initPID(app), sandboxPID = try pod.initPID(pod.sandboxID)
+        let appNS = try #require(Kernel.nsPIDs(appPID)?.last)
+        #expect(appNS > 1 && Kernel.nsPIDs(sandboxPID)?.last == 1)
+        try runtime.cri(["stop", app, "2"])
+        let records = try tracer.waitFor("the app's container_exit", timeout: 15) { records in
+            records.contains { $0.event == "container_exit" && $0["container_name"] as? String == "app" }
+        }
+        let start = try #require(records.first { $0.event == "container_start" && $0["container_name"] as? String == "app" })
+        let exit = try #require(records.first { $0.event == "container_exit" && $0["container_name"] as? String == "app" })
+        #expect(start.int("host_pid") == appPID && exit.int("host_pid") == appPID)
+        #expect(start.int("ns_pid") == appNS && exit.int("ns_pid") == appNS)
+        #expect(exit.int("signal") == 9)
+        // pause (the sandbox's init) is the sandbox's, never the app's.
+        #expect(!records.contains { $0.int("host_pid") == sandboxPID && $0["container_name"] as? String == "app" })
+        let term = try #require(records.first { $0.event == "signal" && $0.int("signal") == 15 })
+        #expect(term.int("host_pid") == appPID && term["result"] as? String == "ignored")
+        let table = tracer.tableText()
+        #expect(table.contains("container app generation 1 ended: killed by SIGKILL"))
+        #expect(table.contains("The container's init (ns PID \(appNS), sh -c "))
+        #expect(table.contains("it had set the signal to be ignored"))
+        #expect(!table.contains("gets only the signals it has a handler for"))
+        try tracer.stop()
+        let summary = try DockerFixture.pidtrace(["summary", tracer.outputPath])
+        #expect(summary.stdout.contains("init = host \(appPID), ns PID \(appNS)"))
+        #expect(summary.stdout.contains("PID 1 = host \(sandboxPID)"))
+        #expect(!summary.stdout.contains("PID 1 = not seen") && !summary.stdout.contains("PID 1 is not in the file"))
+        #expect(summary.stdout.contains("fix: make the container's init stop ignoring SIGTERM"))
+    }
+
+    @Test func psListsEachContainerOfASharedPIDPodApart() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let pod = try CRIPod(runtime, sharedPID: true)
+        let app = try pod.run("app", ["sleep", "600"])
+        let r = try DockerFixture.pidtrace(["ps", "--pod", pod.name, "--runtime-root", runtime.state, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try DockerFixture.records(r.stdout)
+        let appPID = try pod.initPID(app), sandboxPID = try pod.initPID(pod.sandboxID)
+        let appRows = rows.filter { $0["container_name"] as? String == "app" }
+        #expect(appRows.compactMap { ($0["host_pid"] as? NSNumber)?.intValue } == [appPID])
+        #expect((appRows.first?["ns_pid"] as? NSNumber)?.intValue == Kernel.nsPIDs(appPID)?.last)
+        let sandboxRows = rows.filter { $0["pod_sandbox"] as? Bool == true }
+        #expect(sandboxRows.first.flatMap { ($0["host_pid"] as? NSNumber)?.intValue } == sandboxPID)
+        #expect(!sandboxRows.contains { ($0["host_pid"] as? NSNumber)?.intValue == appPID })
+    }
+
     @Test func containerReCreatedByTheKubeletIsTheNextGeneration() throws {
         let runtime = try ContainerdFixture.runtime()
         let pod = try CRIPod(runtime)

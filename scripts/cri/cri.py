@@ -9,6 +9,7 @@ temporary directory; nothing generated is kept in the repository.
   cri.py SOCKET runp NAME NAMESPACE UID PIDMODE         -> sandbox ID (PIDMODE: pod|container)
   cri.py SOCKET create SANDBOX NAME NAMESPACE UID PIDMODE CNAME ATTEMPT IMAGE CMD...  -> container ID
   cri.py SOCKET start|stop|rm ID
+  cri.py SOCKET stop ID GRACE_SECONDS                   -> SIGTERM, then SIGKILL after the grace period
   cri.py SOCKET stopp|rmp SANDBOX
 """
 import os
@@ -80,7 +81,9 @@ def main(argv):
     elif command == "start":
         cri.StartContainer(pb.StartContainerRequest(container_id=args[0]), timeout=timeout)
     elif command == "stop":
-        cri.StopContainer(pb.StopContainerRequest(container_id=args[0], timeout=0), timeout=timeout)
+        # The grace period, as the kubelet gives it (SIGTERM, then SIGKILL after it); 0: SIGKILL at once.
+        grace = int(args[1]) if len(args) > 1 else 0
+        cri.StopContainer(pb.StopContainerRequest(container_id=args[0], timeout=grace), timeout=timeout + grace)
     elif command == "rm":
         cri.RemoveContainer(pb.RemoveContainerRequest(container_id=args[0]), timeout=timeout)
     elif command == "stopp":

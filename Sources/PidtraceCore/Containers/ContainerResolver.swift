@@ -71,6 +71,16 @@ public struct DockerAPIResolver: Sendable {
         try api.inspect(id).map(containerInfo)
     }
 
+    /// The PID namespace a container will join when it starts, when it joins another
+    /// container's (`--pid container:X`, a Podman pod sharing its PID namespace) and
+    /// that one runs: known from its creation on, before its init exists.
+    public func joinedPIDNamespace(ofContainer id: String) throws(ContainerError) -> UInt32? {
+        guard let mode = try api.inspect(id)?.hostConfig?.pidMode, mode.hasPrefix("container:") else { return nil }
+        guard let other = try api.inspect(String(mode.dropFirst("container:".count))),
+              other.state.running, other.state.pid > 0 else { return nil }
+        return proc.namespaceInode(pid: other.state.pid)
+    }
+
     public func runningContainers() throws(ContainerError) -> [ContainerInfo] {
         var result: [ContainerInfo] = []
         for summary in try api.containers() {
@@ -172,6 +182,16 @@ public struct CgroupResolver: Sendable {
             if fallback == nil { fallback = id }
         }
         return fallback
+    }
+
+    /// The container ID in the unified (cgroup v2) line of a /proc/PID/cgroup file
+    /// (`0::/path`): the cgroup an event's `cgroup_id` names. nil without that line
+    /// (a host with cgroup v1 only, where every task's v2 cgroup is the root).
+    public static func containerID(inUnifiedLineOf text: String) -> String? {
+        for line in text.split(separator: "\n") where line.hasPrefix("0::") {
+            return containerID(inCgroupPath: line.dropFirst(3))
+        }
+        return nil
     }
 
     /// The innermost container ID in a cgroup path (Docker in Docker nests them).

@@ -100,15 +100,24 @@ public struct DockerContainerInspect: Decodable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case image = "Image" }
     }
 
+    public struct HostConfig: Decodable, Sendable, Equatable {
+        /// "container:ID" when the container joins another's PID namespace (`--pid
+        /// container:X`; Podman's pods with `--share pid` join the infra container's).
+        public var pidMode: String?
+        enum CodingKeys: String, CodingKey { case pidMode = "PidMode" }
+    }
+
     public var id: String
     /// With the leading '/'.
     public var name: String
     public var state: State
     public var restartCount: Int?
     public var config: Config?
+    public var hostConfig: HostConfig?
 
     enum CodingKeys: String, CodingKey {
         case id = "Id", name = "Name", state = "State", restartCount = "RestartCount", config = "Config"
+        case hostConfig = "HostConfig"
     }
 }
 

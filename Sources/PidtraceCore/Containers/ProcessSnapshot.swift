@@ -43,10 +43,23 @@ public struct ProcessEntry: Sendable, Equatable {
 /// below it (Docker in Docker), found by walking parents up to a process of the
 /// namespace. Processes that vanish while being read are left out.
 public enum ProcessSnapshot {
-    /// The live processes of a running container, its PID 1 first.
+    /// The live processes of a running container, its init first: those of its init's
+    /// PID namespace (and below) but the ones whose cgroup names another container (a
+    /// pod's shared namespace holds every container of the pod, and the sandbox's PID 1).
     public static func processes(of container: ContainerInfo, proc: ProcReader = ProcReader()) -> [ProcessEntry] {
         guard container.running, container.hostPID > 0 else { return [] }
-        return processes(inPIDNamespaceOf: container.hostPID, proc: proc)
+        return processes(inPIDNamespaceOf: container.hostPID, proc: proc).filter { entry in
+            guard let inode = container.pidnsInode, entry.pidns == inode else { return true }
+            return belongs(entry.hostPID, to: container.id, proc: proc)
+        }
+    }
+
+    /// Whether a process's cgroup names this container, or none (a process whose
+    /// cgroup cannot be read any more is left out).
+    static func belongs(_ hostPID: Int32, to id: String, proc: ProcReader) -> Bool {
+        guard let text = proc.readText("\(proc.root)/\(hostPID)/cgroup") else { return false }
+        let named = CgroupResolver.containerID(inCgroupFile: text)
+        return named == nil || named == id
     }
 
     /// The live processes in the PID namespace of `hostPID` and below it, ordered by

@@ -45,6 +45,7 @@ public final class ContainerFollower {
         if !awaitedSet.isEmpty {
             let inbox = self.inbox
             tracker.takeCreated = { inbox.take(\.created) }
+            tracker.takeJoining = { inbox.take(\.joining) }
             // A new namespace whose container we do not know yet: ask the runtime on a
             // thread of its own (rare: the `create` event normally names it first);
             // its events wait in the Correlator meanwhile.
@@ -80,17 +81,29 @@ public final class ContainerFollower {
         guard !awaitedNames.isEmpty || initial.contains(where: { $0.source == .dockerAPI }) else { return }
         let ids = Set(initial.map(\.id)), names = awaitedNames
         let inbox = self.inbox, api = resolver.api, proc = resolver.api.proc
+        // A map update: a syscall, safe from the events thread.
+        nonisolated(unsafe) let filter = tracker.filter
         subscription = EventSubscription(api: api.api, onEvent: { event in
             let awaited = event.name.map(names.contains) == true
             // `create` comes before the runtime makes the namespace: knowing the ID
             // by then lets the kernel side claim it at its init's fork.
             if event.kind == "create" && awaited {
                 inbox.add(\.created, (event.id, event.name ?? event.id))
+                // Created into another container's PID namespace (a pod's): watched from
+                // now on, so that its init is seen entering it. The kernel side is told
+                // here, not at the reader's next turn (up to a poll's 100 ms): `podman
+                // run` forks the init some 20 ms after the event arrives.
+                if let inode = try? api.joinedPIDNamespace(ofContainer: event.id) {
+                    try? filter?.watch(pidNamespace: inode)
+                    inbox.add(\.joining, inode)
+                    Log.logger.info("a created container will join another's PID namespace: watched", metadata: [
+                        "container": "\(event.name ?? event.id)", "pidns": "\(inode)", "boot_ns": "\(BootClock.nowBootNs())"])
+                }
             } else if event.kind == "start" && (ids.contains(event.id) || awaited) {
                 // Here, not on the reader: the daemon may be slow to answer.
                 do {
                     guard let info = try api.inspect(id: event.id) else { return }
-                    let processes = info.running ? ProcessSnapshot.processes(inPIDNamespaceOf: info.hostPID, proc: proc) : []
+                    let processes = info.running ? ProcessSnapshot.processes(of: info, proc: proc) : []
                     inbox.add(\.started, StartedContainer(info: info, processes: processes))
                     var start = event
                     start.restartCount = info.restartCount
@@ -111,10 +124,13 @@ public final class ContainerFollower {
     public func drainAnswers(tsNs: UInt64, emit: (TraceRecord) -> Void) -> [UInt32] {
         for notice in inbox.take(\.notices) { emit(.notice(NoticeRecord(tsNs: tsNs, notice: notice))) }
         for (id, name) in inbox.take(\.created) { tracker.follow(id: id, name: name) }
+        for inode in inbox.take(\.joining) { tracker.watchJoined(pidNamespace: inode, emit: emit) }
         var settled: [UInt32] = []
         for (id, name) in inbox.take(\.names) { settled += tracker.settle(id: id, name: name) }
         for started in inbox.take(\.started) {
-            tracker.follow(started.info, tsNs: tsNs, processes: started.processes, emit: emit)
+            // Started during the trace: if its init's fork was not seen, what /proc shows
+            // now ran since it started, not before the trace.
+            tracker.follow(started.info, tsNs: tsNs, processes: started.processes, observed: .claim, emit: emit)
         }
         for event in inbox.take(\.events) {
             guard let container = tracker.latestGeneration(ofContainer: event.id) else { continue }
@@ -140,6 +156,8 @@ private final class RuntimeInbox: Sendable {
     struct Contents {
         var created: [(id: String, name: String)] = []
         var started: [StartedContainer] = []
+        /// PID namespaces that a created container will join.
+        var joining: [UInt32] = []
         var names: [(id: String, name: String?)] = []
         var notices: [Notice] = []
         /// What the runtime did to followed containers (`start` with its restart count).

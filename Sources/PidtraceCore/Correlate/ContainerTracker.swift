@@ -5,15 +5,26 @@
 /// cgroup path — before that init execs the entrypoint (runc applies the cgroup
 /// before it creates the namespace).
 ///
+/// A PID namespace may hold several containers (Podman's `pod create --share pid`,
+/// Kubernetes' `shareProcessNamespace`, `docker run --pid container:X`): a process
+/// belongs to the container whose cgroup it is in (the container ID in the path of
+/// its `cgroup_id`, read once per cgroup), never to the namespace's PID 1 for being
+/// in its namespace. A container whose init is not the namespace's PID 1 joined it:
+/// its generation begins with that init (its first process there, or the runtime's
+/// PID when found running) and ends with that init's exit.
+///
 /// Used from the ring-buffer reader thread only; `requestCheck` is the one door
 /// for other threads (the Docker events stream).
 public final class ContainerTracker {
     struct Generation {
         var attribution: ContainerAttribution
         var initHostPID: UInt32
+        /// The init's PID in the namespace: 1, but for a container that joined one.
+        var initNSPID: UInt32 = 1
         var ended = false
-        /// A pod's sandbox: other containers of the pod may share its namespace.
-        var podSandbox = false
+        /// A namespace nested in a followed container's (Docker in Docker): all its
+        /// processes are that container's, whatever their cgroup.
+        var nested = false
     }
 
     /// Followed containers by full ID → name and generations so far.
@@ -38,6 +49,10 @@ public final class ContainerTracker {
     /// Containers the runtime reported created, not yet handed over: taken before a new
     /// namespace is judged, so a `docker run` is claimed from its `create` event.
     public var takeCreated: (() -> [(id: String, name: String)])?
+    /// PID namespaces that created containers will join (`watchJoined`), not yet handed
+    /// over: taken when an event comes from a namespace not known here, which the
+    /// kernel side may already watch.
+    public var takeJoining: (() -> [UInt32])?
     /// The kernel side's namespace filter; set once the tracer is loaded, before events.
     public var filter: (any NamespaceFilter)?
     /// The runtime of containers not described one by one (Docker or Podman).
@@ -47,10 +62,11 @@ public final class ContainerTracker {
     /// Generations per pod container by `namespace/pod/container`: the kubelet
     /// re-creates a container under a new ID, and that is its next generation.
     private var podGenerations: [String: Int] = [:]
-    /// Containers sharing their pod's PID namespace (not its init): their init's host
-    /// PID → the generation, and the live one per container ID.
-    private var joinedInits: [UInt32: ContainerAttribution] = [:]
-    private var joinedLive: [String: UInt32] = [:]
+    /// Generations of containers that joined a PID namespace they are not PID 1 of:
+    /// by namespace, then container ID (the latest generation, ended or not).
+    private var joined: [UInt32: [String: Generation]] = [:]
+    /// cgroup v2 ID → the container ID its path names ("" for none).
+    private var cgroupContainers: [UInt64: String] = [:]
     /// Each followed container's latest generation, for what the runtime says of it.
     private var latest: [String: ContainerAttribution] = [:]
 
@@ -69,16 +85,25 @@ public final class ContainerTracker {
 
     /// Follows a container; a running one starts its first generation now, with
     /// `container_start` and a `snapshot` record per process already inside.
-    /// `processes`: the /proc scan, when it was made off the reader thread.
+    /// `processes`: the /proc scan, when it was made off the reader thread. `observed`:
+    /// `.claim` for a container the runtime reported started during the trace whose
+    /// init's fork was not seen (a container joining a pod's PID namespace, named by
+    /// the runtime only after its init had started): not one running at trace start.
     public func follow(_ info: ContainerInfo, tsNs: UInt64, processes: [ProcessEntry]? = nil,
-                       emit: (TraceRecord) -> Void) {
+                       observed: SnapshotRecord.Observed = .traceStart, emit: (TraceRecord) -> Void) {
         if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
         describe(id: info.id, pod: info.pod, runtime: info.runtime)
-        guard info.running, info.hostPID > 0, let inode = info.pidnsInode,
-              namespaces[inode].map({ $0.ended || $0.attribution.id != info.id }) ?? true else { return }
-        // This very run, already seen to end: the runtime's answer is older than its
-        // exit (and /proc may show a PID 1 in the middle of exiting as running).
-        if let seen = namespaces[inode], seen.attribution.id == info.id, seen.initHostPID == UInt32(info.hostPID) { return }
+        guard info.running, info.hostPID > 0, let inode = info.pidnsInode else { return }
+        // 1, but for a container that joined another's namespace (a pod's, whose PID 1
+        // is the sandbox's: catatonit, pause).
+        let initNSPID = proc.nsPIDs(pid: info.hostPID)?.last ?? 1
+        let known = initNSPID == 1 ? namespaces[inode] : joined[inode]?[info.id]
+        if let known, known.attribution.id == info.id {
+            // Followed already (its init's fork came first), or this very run already
+            // seen to end: the runtime's answer is older than its exit (and /proc may
+            // show an init in the middle of exiting as running).
+            if !known.ended || known.initHostPID == UInt32(info.hostPID) { return }
+        }
         // The runtime's answer may be stale (a crash loop between inspect and attach):
         // a PID 1 that is gone now would read as "still running" forever, since its
         // exit happened before the tracer was attached.
@@ -87,27 +112,10 @@ public final class ContainerTracker {
                 "container": "\(followed[info.id]?.name ?? info.shortID)", "host_pid": "\(info.hostPID)"])
             return
         }
-        // Not always 1: Podman's `pod --share pid` runs catatonit as PID 1.
         let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID),
-                                           tsNs: tsNs, startedAt: info.startedAt,
-                                           initNSPID: proc.nsPIDs(pid: info.hostPID)?.last ?? 1, emit: emit)
-        let entries = processes ?? ProcessSnapshot.processes(inPIDNamespaceOf: info.hostPID, proc: proc)
-        snapshot(entries, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
-    }
-
-    /// Follows a container that shares its pod's PID namespace (followed already, as
-    /// the sandbox's): its init is not the namespace's PID 1, so its generation is
-    /// kept by the init's host PID rather than by the namespace.
-    public func followJoined(_ info: ContainerInfo, tsNs: UInt64, processes: [ProcessEntry],
-                             emit: (TraceRecord) -> Void) {
-        if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
-        describe(id: info.id, pod: info.pod, runtime: info.runtime)
-        guard info.running, info.hostPID > 0, let inode = info.pidnsInode, joinedLive[info.id] == nil,
-              isAlive(hostPID: info.hostPID, inNamespace: inode) else { return }
-        let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID), tsNs: tsNs,
-                                          startedAt: info.startedAt, joined: true,
-                                          initNSPID: proc.nsPIDs(pid: info.hostPID)?.last ?? 0, emit: emit)
-        snapshot(processes, tsNs: tsNs, observed: .traceStart, attribution: attribution, emit: emit)
+                                           tsNs: tsNs, startedAt: info.startedAt, initNSPID: initNSPID, emit: emit)
+        let entries = processes ?? ProcessSnapshot.processes(of: info, proc: proc)
+        snapshot(entries, tsNs: tsNs, observed: observed, attribution: attribution, emit: emit)
     }
 
     /// Pod and runtime of a container, for the records of its processes.
@@ -138,10 +146,39 @@ public final class ContainerTracker {
         if followed[id] == nil { followed[id] = (name, 0) }
     }
 
+    /// Whether `inode` is among the namespaces created containers will join, handed
+    /// over now (with the containers created meanwhile).
+    private func tookJoining(_ inode: UInt32) -> Bool {
+        guard let takeJoining else { return false }
+        let taken = takeJoining()
+        guard !taken.isEmpty else { return false }
+        for (created, name) in takeCreated?() ?? [] { follow(id: created, name: name) }
+        for each in taken where joined[each] == nil { joined[each] = [:] }
+        return joined[inode] != nil
+    }
+
+    /// A followed container will join this PID namespace (another container's, a
+    /// pod's): its events are watched from now on, so that the container's init is
+    /// seen entering it (its fork) and the namespace's other processes are judged by
+    /// their cgroup.
+    public func watchJoined(pidNamespace inode: UInt32, emit: (TraceRecord) -> Void) {
+        if joined[inode] == nil { joined[inode] = [:] }
+        foreign[inode] = nil
+        watch(inode, emit: emit)
+    }
+
     /// The live generation running in a PID namespace, if any.
     public func container(ofPIDNamespace inode: UInt32) -> ContainerAttribution? {
         guard let generation = namespaces[inode], !generation.ended, foreign[inode] == nil else { return nil }
         return generation.attribution
+    }
+
+    /// The container of a live process (a signal's sender): its own, else its
+    /// namespace's when that holds one container only.
+    public func container(ofProcess hostPID: UInt32, pidns inode: UInt32) -> ContainerAttribution? {
+        if let known = processes[hostPID] { return known }
+        guard joined[inode] == nil else { return nil }
+        return container(ofPIDNamespace: inode)
     }
 
     /// What to do with a kernel event: drop it, or keep it with its container.
@@ -189,15 +226,11 @@ public final class ContainerTracker {
             return .hold
         } else if let until = foreign[inode], event.tsNs <= until {
             return .drop
-        } else if let generation = namespaces[inode] {
-            if generation.podSandbox && !generation.ended {
-                switch podMember(event, sandbox: generation.attribution, emit: emit) {
-                case let .keep(member): attribution = member
-                case .hold: return .hold
-                case .drop: return .drop
-                }
-            } else {
-                attribution = generation.attribution
+        } else if namespaces[inode] != nil || joined[inode] != nil || tookJoining(inode) {
+            switch member(event, emit: emit) {
+            case let .keep(member): attribution = member
+            case .hold: return .hold
+            case .drop: return .drop
             }
         } else {
             attribution = processes[event.hostPID] ?? processes[event.hostPPID]
@@ -212,27 +245,49 @@ public final class ContainerTracker {
         return .keep(attribution)
     }
 
-    /// A process in a pod's shared PID namespace belongs to the container whose
-    /// cgroup it is in: a process entering the namespace from outside (runc's init of
-    /// a container joining the pod's namespace) starts that container's generation.
-    private func podMember(_ event: ProcessEvent, sandbox: ContainerAttribution, emit: (TraceRecord) -> Void) -> Decision {
-        if let known = processes[event.hostPID] { return .keep(known) }
-        if event.kind == .fork, let parent = processes[event.hostPPID] { return .keep(parent) }
-        guard event.kind == .fork, !event.isThread,
-              let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup"),
-              let id = CgroupResolver.containerID(inCgroupFile: text), id != sandbox.id else { return .keep(sandbox) }
+    /// A process in a followed namespace belongs to the container whose cgroup it is
+    /// in. A process entering the namespace from outside (runc's init of a container
+    /// joining it) starts that container's generation when none of it is running.
+    private func member(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Decision {
+        let inode = event.pidns
+        let owner = namespaces[inode]
+        if let owner, owner.nested { return .keep(owner.attribution) }
+        guard let id = containerID(ofCgroup: event.cgroupID, hostPID: event.hostPID) else {
+            // A cgroup that names no container, or a process gone before its cgroup was read.
+            if let known = processes[event.hostPID] ?? (event.kind == .fork ? processes[event.hostPPID] : nil) {
+                return .keep(known)
+            }
+            return owner.map { .keep($0.attribution) } ?? .drop
+        }
+        if let owner, owner.attribution.id == id { return .keep(owner.attribution) }
+        let startsInit = event.kind == .fork && !event.isThread && event.nsPPID == 0
+        if let generation = joined[inode]?[id], !(generation.ended && startsInit) {
+            return .keep(generation.attribution)
+        }
         if followed[id] != nil {
-            // An exec into a running container joins its live generation.
-            if let live = joinedLive[id], let attribution = joinedInits[live] { return .keep(attribution) }
-            return .keep(startGeneration(id: id, inode: event.pidns, initHostPID: event.hostPID, tsNs: event.tsNs,
-                                         startedAt: nil, joined: true, initNSPID: event.nsPID, emit: emit))
+            guard startsInit else { return .drop }
+            return .keep(startGeneration(id: id, inode: inode, initHostPID: event.hostPID, tsNs: event.tsNs,
+                                         startedAt: nil, initNSPID: event.nsPID, emit: emit))
         }
         if !rejected.contains(id), let askName {
             if !pending.values.contains(id) { askName(id) }
-            pending[event.pidns] = id
+            pending[inode] = id
             return .hold
         }
-        return .keep(sandbox)
+        return .drop // another container's process, in a namespace it shares
+    }
+
+    /// The container ID named by a cgroup's path, read from the process's
+    /// /proc/PID/cgroup the first time the cgroup is seen; nil for none (or a
+    /// process already gone). Only the unified line's path is the one `cgroup_id`
+    /// names: with cgroup v1 alone every task's is the root, which names none.
+    private func containerID(ofCgroup cgroupID: UInt64, hostPID: UInt32) -> String? {
+        if let known = cgroupContainers[cgroupID] { return known.isEmpty ? nil : known }
+        guard let text = proc.readText("\(proc.root)/\(hostPID)/cgroup") else { return nil }
+        let id = CgroupResolver.containerID(inUnifiedLineOf: text)
+        if cgroupContainers.count >= Self.maxProcesses { cgroupContainers.removeAll() } // a bound; read again
+        cgroupContainers[cgroupID] = id ?? ""
+        return id
     }
 
     /// After the event's own record: a process leaves the table at its exit, and the
@@ -240,20 +295,21 @@ public final class ContainerTracker {
     public func finish(_ event: ProcessEvent, emit: (TraceRecord) -> Void) {
         guard event.kind == .exit, !event.isThread else { return }
         processes.removeValue(forKey: event.hostPID)
-        if let joined = joinedInits.removeValue(forKey: event.hostPID) {
-            if joinedLive[joined.id] == event.hostPID { joinedLive[joined.id] = nil }
-            emit(.containerExit(ContainerLifecycle(
-                tsNs: event.tsNs, container: joined, initHostPID: event.hostPID, pidns: event.pidns, exit: event.exit,
-                initNSPID: event.nsPID)))
+        var generation: Generation
+        if let member = joined[event.pidns]?.first(where: { !$0.value.ended && $0.value.initHostPID == event.hostPID }) {
+            generation = member.value
+            generation.ended = true
+            joined[event.pidns]![member.key] = generation
+        } else if let owner = namespaces[event.pidns], !owner.ended, owner.initHostPID == event.hostPID {
+            generation = owner
+            generation.ended = true
+            namespaces[event.pidns] = generation
+        } else {
             return
         }
-        guard var generation = namespaces[event.pidns], !generation.ended,
-              generation.initHostPID == event.hostPID else { return }
-        generation.ended = true
-        namespaces[event.pidns] = generation
         emit(.containerExit(ContainerLifecycle(
             tsNs: event.tsNs, container: generation.attribution, initHostPID: event.hostPID,
-            pidns: event.pidns, exit: event.exit)))
+            pidns: event.pidns, exit: event.exit, initNSPID: generation.initNSPID)))
     }
 
     private func claimNamespace(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Decision {
@@ -262,7 +318,7 @@ public final class ContainerTracker {
         let watchedHere = event.isWatchedTentatively || watchedWhileAsking.remove(inode) != nil
         // A namespace nested inside a followed container (Docker in Docker).
         if !event.isUnwatched, let parent = processes[event.hostPPID] {
-            namespaces[inode] = Generation(attribution: parent, initHostPID: event.hostPID)
+            namespaces[inode] = Generation(attribution: parent, initHostPID: event.hostPID, nested: true)
             foreign[inode] = nil
             return .keep(parent)
         }
@@ -323,7 +379,7 @@ public final class ContainerTracker {
     }
 
     private func startGeneration(id: String, inode: UInt32, initHostPID: UInt32, tsNs: UInt64,
-                                 startedAt: String?, joined: Bool = false, initNSPID: UInt32 = 1,
+                                 startedAt: String?, initNSPID: UInt32 = 1,
                                  emit: (TraceRecord) -> Void) -> ContainerAttribution {
         var entry = followed[id] ?? (String(id.prefix(12)), 0)
         entry.generations += 1
@@ -338,14 +394,13 @@ public final class ContainerTracker {
         let attribution = ContainerAttribution(id: id, name: entry.name, generation: generation,
                                                pod: identity?.pod, runtime: identity?.runtime ?? defaultRuntime)
         latest[id] = attribution
-        if joined {
-            joinedInits[initHostPID] = attribution
-            joinedLive[id] = initHostPID
+        let run = Generation(attribution: attribution, initHostPID: initHostPID, initNSPID: initNSPID)
+        if initNSPID == 1 {
+            namespaces[inode] = run
         } else {
-            namespaces[inode] = Generation(attribution: attribution, initHostPID: initHostPID,
-                                           podSandbox: identity?.pod?.isSandbox == true)
-            foreign[inode] = nil
+            joined[inode, default: [:]][id] = run
         }
+        foreign[inode] = nil
         watch(inode, emit: emit)
         Log.logger.info("following a new generation", metadata: [
             "container": "\(entry.name)", "generation": "\(entry.generations)", "pidns": "\(inode)",

@@ -71,7 +71,7 @@ public final class Correlator {
             if argvLimits.redact { argv = argv.map(ArgvRedaction.redact) }
         }
         let senderContainer = event.kind == .signal
-            ? event.peer.flatMap { containers?.container(ofPIDNamespace: $0.pidns) } : nil
+            ? event.peer.flatMap { containers?.container(ofProcess: $0.hostPID, pidns: $0.pidns) } : nil
         // The event's last use: moved into the record, not copied.
         let record = ProcessRecord(event: event, argv: argv, container: container, senderContainer: senderContainer)
         zombies?.observe(record)

@@ -10,7 +10,7 @@ import Synchronization
 /// not there yet is found the same way, at its sandbox's first process.
 public final class PodFollower: RuntimeFollower {
     public let tracker: ContainerTracker
-    private let initial: [(info: ContainerInfo, joined: Bool)]
+    private let initial: [ContainerInfo]
     private let proc: ProcReader
     private let answers = PodAnswers()
     public let awaited: [String]
@@ -24,14 +24,8 @@ public final class PodFollower: RuntimeFollower {
         warnings = state.isPresent ? [] : [
             "no containerd or CRI-O state under \(state.roots.joined(separator: ", ")): no pod can appear there until a "
                 + "Kubernetes runtime writes it (give its state directory with --runtime-root)"]
-        var sandboxNamespaces: [String: UInt32] = [:]
-        var infos: [(ContainerInfo, Bool)] = []
-        for c in matched {
-            let info = try Self.readableInfo(c, proc: proc)
-            if c.pod.isSandbox, let inode = info.pidnsInode { sandboxNamespaces[c.id] = inode }
-            let joined = !c.pod.isSandbox && info.pidnsInode != nil && sandboxNamespaces[c.sandboxID] == info.pidnsInode
-            infos.append((info, joined))
-        }
+        var infos: [ContainerInfo] = []
+        for c in matched { infos.append(try Self.readableInfo(c, proc: proc)) }
         initial = infos
         tracker = ContainerTracker(proc: proc)
         // A new container (re-created by the kubelet, or a pod awaited): its bundle is
@@ -47,17 +41,13 @@ public final class PodFollower: RuntimeFollower {
         }
     }
 
-    public var initialNamespaces: [UInt32] { initial.compactMap(\.info.pidnsInode) }
+    public var initialNamespaces: [UInt32] { initial.compactMap(\.pidnsInode) }
 
     /// The pods' containers now running: a generation each, with their processes.
     public func start(tsNs: UInt64, emit: (TraceRecord) -> Void) {
-        for (info, joined) in initial {
+        for info in initial {
             let processes = Self.processes(of: info, proc: proc)
-            if joined {
-                tracker.followJoined(info, tsNs: tsNs, processes: processes, emit: emit)
-            } else {
-                tracker.follow(info, tsNs: tsNs, processes: processes, emit: emit)
-            }
+            tracker.follow(info, tsNs: tsNs, processes: processes, emit: emit)
         }
     }
 
@@ -115,13 +105,9 @@ public final class PodFollower: RuntimeFollower {
         return info
     }
 
-    /// The processes of one container: those in its init's PID namespace that are in
-    /// its cgroup (a pod's shared namespace holds every container of the pod).
+    /// The processes of one container: those of its init's PID namespace in its cgroup.
     public static func processes(of info: ContainerInfo, proc: ProcReader) -> [ProcessEntry] {
-        ProcessSnapshot.processes(of: info, proc: proc).filter { entry in
-            guard let text = proc.readText("\(proc.root)/\(entry.hostPID)/cgroup") else { return false }
-            return CgroupResolver.containerID(inCgroupFile: text) == info.id
-        }
+        ProcessSnapshot.processes(of: info, proc: proc)
     }
 
     /// `namespace/pod (container, ...)` for every pod, for an error message.

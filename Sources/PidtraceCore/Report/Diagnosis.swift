@@ -31,11 +31,26 @@ struct Diagnosis {
 
     init(_ generation: TraceReport.Generation) { g = generation }
 
-    /// "PID 1 (/bin/sh /start.sh)".
+    /// "PID 1 (/bin/sh /start.sh)"; "The container's init (ns PID 12, /bin/sh /start.sh)"
+    /// for one that joined a shared namespace (a pod's: PID 1 there is the sandbox's).
     var initName: String {
         let comm = g.processes.first { $0.isInit }?.process.comm
-        guard let argv = g.execChain.last?.argv else { return "PID 1" + (comm.map { " (\(F.printable($0)))" } ?? "") }
-        return "PID 1 (" + F.command(argv, comm: comm) + ")"
+        let command = g.execChain.last.map { F.command($0.argv, comm: comm) } ?? comm.map { F.printable($0) }
+        guard g.initJoinedNamespace, let nsPID = g.initNSPID else { return "PID 1" + (command.map { " (\($0))" } ?? "") }
+        return "The container's init (ns PID \(nsPID)" + (command.map { ", \($0)" } ?? "") + ")"
+    }
+
+    /// How the fix names the init: "PID 1", or "the container's init" (not PID 1 of the
+    /// shared namespace it joined).
+    private var initRole: String { g.initJoinedNamespace ? "the container's init" : "PID 1" }
+
+    /// Why the init ignored a request: the kernel's rule for a namespace's PID 1, or,
+    /// for an init that is not PID 1, its own choice (a process without a handler dies).
+    private var ignoredWhy: String {
+        g.initJoinedNamespace
+            ? "it had set the signal to be ignored (as `trap '' TERM` does in a shell); it is not PID 1 of its "
+                + "PID namespace (the pod shares one), so without a handler the signal would have killed it."
+            : Self.pid1Rule
     }
 
     func findings() -> [Finding] {
@@ -53,7 +68,8 @@ struct Diagnosis {
         }
         if !g.neverReaped.isEmpty {
             let n = g.neverReaped.count
-            let adopted = hasInit
+            // In a shared namespace orphans go to its PID 1, the sandbox's init, not this container's.
+            let adopted = hasInit || g.initJoinedNamespace
                 ? "" : "; orphans are adopted by \(initName), which never reaps them either (a shell or an application as PID 1 does not)"
             out.append(Finding(
                 kind: "zombies",
@@ -61,7 +77,7 @@ struct Diagnosis {
                     + g.neverReaped.prefix(5).map { F.process($0.process) }.joined(separator: ", ")
                     + (n > 5 ? ", …" : "") + ". \(n == 1 ? "Its parent" : "Their parents") never wait()ed for \(n == 1 ? "it" : "them")"
                     + adopted + ".",
-                fix: hasInit ? "make their parent wait() for its children"
+                fix: hasInit || g.initJoinedNamespace ? "make their parent wait() for its children"
                     : "run the container with an init that reaps orphans (`docker run --init`), or make PID 1 wait() for its children"))
         }
         return out
@@ -103,13 +119,17 @@ struct Diagnosis {
             let delay = finalKill.flatMap { $0.stamp.tsNs }.map { F.duration($0 - askNs) } ?? "?"
             let killer = finalKill?.sender.map { " from " + F.sender($0) } ?? ""
             let first = request.result == "ignored"
-                ? "\(initName) ignored \(request.name)\(from): " + Self.pid1Rule
+                ? "\(initName) ignored \(request.name)\(from): " + ignoredWhy
                 : "\(initName) received \(request.name)\(from) but had not exited"
             let then = request.result == "ignored"
                 ? " SIGKILL\(killer) followed \(delay) later (the stop timeout) and killed it."
                 : " \(delay) later, when SIGKILL\(killer) killed it (the stop timeout)."
-            out.append(Finding(kind: "stop_timeout", text: first + then,
-                               fix: unaware.isEmpty ? "make PID 1 exit on \(request.name) (a handler that stops the work and exits)" : nil))
+            // Not PID 1, it ignored the request by its own choice (SIG_IGN): undoing that is the fix.
+            let fix = g.initJoinedNamespace && request.result == "ignored"
+                ? "make the container's init stop ignoring \(request.name) (as `trap '' TERM` makes a shell ignore SIGTERM): "
+                    + "without that it dies of it, or a handler can stop the work and exit"
+                : "make \(initRole) exit on \(request.name) (a handler that stops the work and exits)"
+            out.append(Finding(kind: "stop_timeout", text: first + then, fix: unaware.isEmpty ? fix : nil))
         case let .exited(code)? where endsAfter(askNs):
             out.append(Finding(kind: "clean_stop",
                                text: "\(initName) received \(request.name)\(from) and \(Self.exited(code))\(later(askNs)): "
@@ -149,7 +169,7 @@ struct Diagnosis {
                 + "or stop them before it exits"
         } else {
             let orInit = hasInit ? "" : ", or run the container with an init that forwards signals (`docker run --init`)"
-            fix = "make the entrypoint script start the server with \(execLine(inside)), so that it becomes PID 1 and "
+            fix = "make the entrypoint script start the server with \(execLine(inside)), so that it becomes \(initRole) and "
                 + "receives \(request.name) itself" + orInit
         }
         return Finding(kind: "never_got_sigterm", text: "Never received \(request.name): \(names)\(fate).", fix: fix)
@@ -251,8 +271,8 @@ struct Diagnosis {
         let appEnd = app.exitStamp?.tsNs.map { " " + F.duration($0 - askNs) + " after the request" } ?? ""
         let initEnd: String
         switch g.ending {
-        case let .exited(code)?: initEnd = "; PID 1 then " + Self.exited(code) + later(askNs).replacing(" later", with: " after the request")
-        case let .killed(_, name, _, _)?: initEnd = "; PID 1 was killed by \(F.printable(name))"
+        case let .exited(code)?: initEnd = "; \(initRole) then " + Self.exited(code) + later(askNs).replacing(" later", with: " after the request")
+        case let .killed(_, name, _, _)?: initEnd = "; \(initRole) was killed by \(F.printable(name))"
         default: initEnd = ""
         }
         let finalKill = fatalKill(after: askNs)
@@ -270,7 +290,7 @@ struct Diagnosis {
             if let finalKill {
                 let delay = finalKill.stamp.tsNs.map { F.duration($0 - askNs) } ?? "?"
                 let killer = finalKill.sender.map { " from " + F.sender($0) } ?? ""
-                text += ": SIGKILL\(killer) followed \(delay) later (the stop timeout) and killed PID 1"
+                text += ": SIGKILL\(killer) followed \(delay) later (the stop timeout) and killed \(initRole)"
                 text += app.killedByTeardown ? "; the kernel then killed the app (namespace torn down)." : "."
             } else {
                 text += g.ending == nil ? "; both were still running when the trace ended." : initEnd + "."

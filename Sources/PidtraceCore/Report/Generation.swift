@@ -7,6 +7,11 @@ extension TraceReport {
         public var pidns: Int?
         /// PID 1's host PID, once a record named it.
         public var initHostPID: Int?
+        /// The init's PID in its namespace: 1, or another for a container whose init
+        /// joined a namespace shared with others (a pod's, whose PID 1 is the sandbox's).
+        public var initNSPID: Int?
+        /// The init is not its namespace's PID 1: the container joined a shared namespace.
+        public var initJoinedNamespace: Bool { (initNSPID ?? 1) != 1 }
         /// PID 1's command lines in order: its argv at trace start (a `snapshot`), then each exec.
         public var execChain: [ExecStep] = []
         public var start: Stamp?

@@ -19,10 +19,11 @@ struct GenerationState {
     /// Host PIDs of processes with an OOM kill, until the PID is seen reused.
     private var oomKilled: Set<Int> = []
 
-    /// Takes `p` (a record with `ns_pid` 1) as PID 1 unless one is known already.
+    /// Takes `p` (a record with `ns_pid` 1, or a `container_start`) as the init unless one is known already.
     mutating func claimInit(_ p: RecordedProcess) {
         guard generation.initHostPID == nil, generation.pidns == nil || generation.pidns == p.pidns else { return }
         generation.initHostPID = p.hostPID
+        generation.initNSPID = p.nsPID
         generation.pidns = p.pidns
     }
 

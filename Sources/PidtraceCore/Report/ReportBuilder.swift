@@ -4,7 +4,9 @@
 /// Records go to a generation by container id + `container_generation` when they
 /// carry a container, else by PID namespace inode; a new PID 1 (a fork, exec or
 /// snapshot with `ns_pid` 1 and another host PID) in a namespace starts a new
-/// generation there, since the kernel reuses namespace inodes.
+/// generation there, since the kernel reuses namespace inodes. A `container_start`
+/// names its generation's init whatever its `ns_pid` (a container that joined a pod's
+/// shared namespace is not PID 1 there).
 ///
 /// A container's generation ends when its namespace is torn down: after its
 /// `container_exit`, once no process of it is left (the kernel kills the rest when PID 1
@@ -77,7 +79,9 @@ struct ReportBuilder {
             process(p, claimsInit: true) { $0.snapshot(p, stamp, argv, atClaim: atClaim) }
         case let .exit(stamp, p, outcome): process(p, claimsInit: false) { $0.exit(p, stamp, outcome) }
         case let .containerStart(stamp, p):
-            process(p, claimsInit: true) { $0.generation.start = stamp }
+            // Its init, whatever its ns_pid: a container that joined a shared namespace
+            // (a pod's) is not PID 1 there.
+            process(p, claimsInit: true, anyNSPID: true) { $0.generation.start = stamp }
         case let .containerExit(stamp, p, outcome):
             process(p, claimsInit: false) { $0.containerExit(stamp, outcome) }
             if let index = lastRouted, states[index] != nil {
@@ -146,9 +150,10 @@ struct ReportBuilder {
 
     /// Routes a process record to its generation and applies `update`. Thread records
     /// only matter for thread-level tracing; the report is about processes.
-    private mutating func process(_ p: RecordedProcess, claimsInit: Bool, _ update: (inout GenerationState) -> Void) {
+    private mutating func process(_ p: RecordedProcess, claimsInit: Bool, anyNSPID: Bool = false,
+                                  _ update: (inout GenerationState) -> Void) {
         guard !p.isThread else { return }
-        let claims = claimsInit && p.nsPID == 1
+        let claims = claimsInit && (p.nsPID == 1 || anyNSPID)
         let index = route(p, claimsInit: claims)
         lastRouted = index
         guard states[index] != nil else { return } // ended and forgotten

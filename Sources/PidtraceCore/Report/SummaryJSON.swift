@@ -39,6 +39,7 @@ extension TraceReport {
         }
         if let v = g.pidns { out.field("pidns", v) }
         if let v = g.initHostPID { out.field("init_host_pid", v) }
+        if let v = g.initNSPID { out.field("init_ns_pid", v) }
         array("exec_chain", g.execChain, &out) { step, out in
             out.field("argv", strings: step.argv.map { Array($0.utf8) })
             if let time = step.stamp.time { out.field("time", time) }

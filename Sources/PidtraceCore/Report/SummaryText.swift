@@ -43,8 +43,12 @@ extension TraceReport {
 
     private func generationLines(_ g: Generation) -> [String] {
         typealias F = ReportFormat
-        var lines = ["  \(F.title(g)): PID 1 = " + (g.initHostPID.map { "host \($0)" } ?? "not seen")
-                     + (g.container != nil ? g.pidns.map { ", pidns \($0)" } ?? "" : "")]
+        // A container that joined a shared namespace (a pod's) has its own init there, not PID 1.
+        let initLabel = g.initJoinedNamespace ? "init" : "PID 1"
+        var lines = ["  \(F.title(g)): \(initLabel) = " + (g.initHostPID.map { "host \($0)" } ?? "not seen")
+                     + (g.initJoinedNamespace ? g.initNSPID.map { ", ns PID \($0)" } ?? "" : "")
+                     + (g.container != nil ? g.pidns.map { ", pidns \($0)" } ?? "" : "")
+                     + (g.initJoinedNamespace ? " (a PID namespace shared with other containers: its PID 1 is not this container's)" : "")]
         let initComm = g.processes.first { $0.process.hostPID == g.initHostPID }?.process.comm
         if !g.execChain.isEmpty {
             lines.append("    exec: " + g.execChain.map {
@@ -57,16 +61,16 @@ extension TraceReport {
             lines.append("    from \(from) to \(to)")
         }
         if let cause = g.startedBy { lines.append("    started by: " + cause.text) }
-        let ended = g.initHostPID == nil ? "PID 1 is not in the file" : F.ending(g.ending, complete: stream.complete)
+        let ended = g.initHostPID == nil ? "\(initLabel) is not in the file" : F.ending(g.ending, complete: stream.complete)
         lines.append("    ended: " + ended)
         lines += findingLines(g.findings)
         for signal in g.signalsToInit {
-            lines.append("    signal to PID 1: \(F.printable(signal.name)) " + F.source(signal)
+            lines.append("    signal to \(initLabel): \(F.printable(signal.name)) " + F.source(signal)
                          + (signal.result.map { ", \(F.printable($0))" } ?? "")
                          + (signal.stamp.time.map { " at \(F.printable($0))" } ?? ""))
         }
         if !g.otherSignalsToInit.isEmpty {
-            lines.append("    other signals to PID 1 (not shown one by one): " + F.counts(g.otherSignalsToInit))
+            lines.append("    other signals to \(initLabel) (not shown one by one): " + F.counts(g.otherSignalsToInit))
         }
         for kill in g.oomKills {
             lines.append("    OOM kill: " + F.process(kill.process) + (kill.memcgID.map { ", memory cgroup \($0)" } ?? ""))
@@ -105,7 +109,8 @@ extension TraceReport {
         if !first.execChain.isEmpty {
             lines.append("    exec: " + first.execChain.map { F.command($0.argv, comm: initComm) }.joined(separator: " → "))
         }
-        lines.append("    PID 1 = host " + run.compactMap(\.initHostPID).map(String.init).joined(separator: ", "))
+        lines.append("    \(first.initJoinedNamespace ? "init" : "PID 1") = host "
+                     + run.compactMap(\.initHostPID).map(String.init).joined(separator: ", "))
         let restarts = run.compactMap { if case let .restartPolicy(n)? = $0.startedBy { n } else { nil } }
         if let low = restarts.min(), let high = restarts.max() {
             lines.append("    restarted by: the container's restart policy (restart \(low == high ? "\(low)" : "\(low)–\(high)"))")

@@ -97,7 +97,7 @@ public final class TableSink: RecordSink {
                 + "already running: " + ShellQuote.join(p.argv.map(TerminalText.printable))
         case let .containerStart(c):
             return columns(tsNs: c.tsNs, event: "START", container: c.container, hostPID: c.initHostPID,
-                           hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
+                           hostPPID: nil, nsPID: c.initNSPID, nsPPID: nil, pidns: c.pidns, comm: [])
                 + "container \(c.container.name) generation \(c.container.generation) begins"
         case let .containerExit(c):
             let row = endRow(c)
@@ -122,7 +122,7 @@ public final class TableSink: RecordSink {
     /// in the row it goes under it: the outcome is what the row is for.
     func endRow(_ c: ContainerLifecycle) -> String {
         let row = columns(tsNs: c.tsNs, event: "END", container: c.container, hostPID: c.initHostPID,
-                          hostPPID: nil, nsPID: 1, nsPPID: nil, pidns: c.pidns, comm: [])
+                          hostPPID: nil, nsPID: c.initNSPID, nsPPID: nil, pidns: c.pidns, comm: [])
         let ended = "ended: " + (c.exit.map(Self.describe) ?? "")
         let details = ["container \(c.container.name) generation \(c.container.generation) " + ended,
                        "generation \(c.container.generation) " + ended, ended]
