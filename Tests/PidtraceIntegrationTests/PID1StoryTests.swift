@@ -180,7 +180,9 @@ struct PID1StoryTests {
         let text = try summary(tracer)
         #expect(text.contains("generations 1–\(starts): a crash loop, \(starts) generations in "), "\(text)")
         #expect(text.contains("each exit 1 after ~") && text.contains("exited by itself with code 1"), "\(text)")
-        #expect(text.contains("restarted by: the container's restart policy (restart 1–"), "\(text)")
+        // The count is Docker's when pidtrace asked, right after each start: a quick crash
+        // may have been restarted once more by then, so the first can read 2.
+        #expect(text.contains("restarted by: the container's restart policy (restart "), "\(text)")
         #expect(!text.contains("still running") && !text.contains("running at start"), "\(text)")
         if let late {
             _ = try late.stop()
