@@ -55,9 +55,10 @@ struct Trace: ParsableCommand {
     var wait = false
 
     @Option(help: ArgumentHelp(
-        "Event kinds to record, comma-separated (fork, exec, exit, signal, oom_kill, reap, exec_failed; default: all).",
+        "Event kinds to record, comma-separated (fork, exec, exit, signal, oom_kill, reap, exec_failed; default: all but "
+            + "exec_failed, which slows every syscall on the host while traced). '+exec_failed' adds to the default.",
         valueName: "KINDS"), transform: { Set(try CLIValues.kinds($0)) })
-    var events = Set(EventKind.allCases)
+    var events = EventKind.defaults
 
     @Option(help: ArgumentHelp(
         "Signals to record: default (fatal and stop signals, and every signal to a namespace's PID 1) or all.",
@@ -179,15 +180,22 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 /// Parsers of option values (argument-parser's transforms): each value is parsed once,
 /// and a bad one is named with the option by argument-parser.
 enum CLIValues {
+    /// "fork,exec": those; "+exec_failed": the default kinds and those.
     static func kinds(_ list: String) throws -> [EventKind] {
         let names = list.split(separator: ",").map { $0.trimmingWhitespace() }
         guard !names.isEmpty else { throw ValidationError("no event kind given") }
-        return try names.map { name in
-            guard let kind = EventKind(name: name) else {
-                throw ValidationError("unknown kind '\(name)' (known: \(EventKind.allCases.map(\.name).joined(separator: ", ")))")
+        let adding = names.allSatisfy { $0.hasPrefix("+") }
+        if !adding, let mixed = names.first(where: { $0.hasPrefix("+") }) {
+            throw ValidationError("'\(mixed)' adds to the default kinds: give only '+' kinds, or a list without '+'")
+        }
+        let kinds = try names.map { name in
+            let bare = adding ? String(name.dropFirst()) : name
+            guard let kind = EventKind(name: bare) else {
+                throw ValidationError("unknown kind '\(bare)' (known: \(EventKind.allCases.map(\.name).joined(separator: ", ")))")
             }
             return kind
         }
+        return adding ? EventKind.allCases.filter { EventKind.defaults.contains($0) || kinds.contains($0) } : kinds
     }
 
     /// "8" → 8 MiB, "64K", "16M". The kernel wants a power of two, at least a page.

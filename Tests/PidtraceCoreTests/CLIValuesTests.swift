@@ -26,7 +26,14 @@ struct CLIValuesTests {
         #expect(try CLIValues.kinds("fork,,exit,") == [.fork, .exit])
     }
 
-    @Test(arguments: ["", ",", " ", "bogus", "FORK"])
+    @Test("'+kind' adds to the default kinds, which leave exec_failed out (it slows every syscall)")
+    func plusAddsToTheDefaults() throws {
+        #expect(!EventKind.defaults.contains(.execFailed) && EventKind.defaults.count == EventKind.allCases.count - 1)
+        #expect(try CLIValues.kinds("+exec_failed") == EventKind.allCases)
+        #expect(try CLIValues.kinds("+fork") == EventKind.allCases.filter { $0 != .execFailed })
+    }
+
+    @Test(arguments: ["", ",", " ", "bogus", "FORK", "+bogus", "fork,+exec_failed", "+"])
     func kindsRejects(text: String) {
         #expect(throws: (any Error).self) { try CLIValues.kinds(text) }
     }

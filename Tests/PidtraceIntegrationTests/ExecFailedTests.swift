@@ -85,7 +85,7 @@ struct ExecFailedTests {
                 .first { Kernel.nsPIDs($0)?.count == 2 }
             return initPID != nil
         }
-        let tracer = try TracerRun(["--pid", String(try #require(initPID))])
+        let tracer = try TracerRun(["--pid", String(try #require(initPID)), "--events", "+exec_failed"])
         let outside = try Workload("/nonexistent/outside-\(marker); true")
         _ = try outside.wait()
         let writer = open(fifo, O_WRONLY)
@@ -113,12 +113,12 @@ struct ExecFailedContainerTests {
     /// pidtrace following `name` with --wait: NDJSON to a file, and a second one printing
     /// the table (its END line) to another file.
     private func trace(_ name: String) throws -> (TracerRun, table: Process, tablePath: String) {
-        let tracer = try TracerRun(["--container", name, "--wait"])
+        let tracer = try TracerRun(["--container", name, "--wait", "--events", "+exec_failed"])
         let tablePath = NSTemporaryDirectory() + "pidtrace-execfail-table-\(uniqueSleep()).txt"
         guard FileManager.default.createFile(atPath: tablePath, contents: nil) else { throw HarnessError("cannot create \(tablePath)") }
         let table = Process()
         table.executableURL = URL(fileURLWithPath: pidtraceBinary())
-        table.arguments = ["--container", name, "--wait"]
+        table.arguments = ["--container", name, "--wait", "--events", "+exec_failed"]
         table.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: tablePath))
         table.standardError = FileHandle.nullDevice
         try table.run()

@@ -21,7 +21,7 @@ echo "=== check"
 pidtrace check --json --docker-host unix:///nonexistent.sock
 echo "=== check-status $?"
 
-pidtrace trace --quiet -o /tmp/trace.ndjson --zombie-after 1 2> /tmp/trace.err &
+pidtrace trace --quiet -o /tmp/trace.ndjson --zombie-after 1 --events +exec_failed 2> /tmp/trace.err &
 tracer=$!
 while ! grep -q '"event":"start"' /tmp/trace.ndjson 2> /dev/null; do
 	kill -0 $tracer 2> /dev/null || break
@@ -82,7 +82,7 @@ unshare -p -f sh -c 'eval "$NSPID" > /tmp/init.tmp; mv /tmp/init.tmp /tmp/init; 
 holder=$!
 while [ ! -e /tmp/init ]; do sleep 0.1; done
 read init rest < /tmp/init # its host PID, then 1
-pidtrace trace --quiet --pid $init -o /tmp/filtered.ndjson 2> /tmp/filtered.err &
+pidtrace trace --quiet --pid $init --events +exec_failed -o /tmp/filtered.ndjson 2> /tmp/filtered.err &
 tracer=$!
 while ! grep -q '"event":"start"' /tmp/filtered.ndjson 2> /dev/null; do
 	kill -0 $tracer 2> /dev/null || break

@@ -8,7 +8,7 @@ public struct TracerConfig: Sendable, Equatable {
     public var pidNamespaces: [UInt32] = []
     /// True when the filter is on even with no namespace yet (e.g. waiting for a container).
     public var filtered = false
-    public var kinds: Set<EventKind> = Set(EventKind.allCases)
+    public var kinds: Set<EventKind> = EventKind.defaults
     public var threads = false
     /// Every signal, not only fatal and stop ones (and all to a namespace's PID 1).
     public var allSignals = false

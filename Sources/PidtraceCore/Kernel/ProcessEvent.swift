@@ -20,6 +20,12 @@ public enum EventKind: UInt32, Sendable, CaseIterable {
         guard let kind = Self.allCases.first(where: { $0.name == name }) else { return nil }
         self = kind
     }
+
+    /// What a trace records unless told otherwise: all but `exec_failed`. Its syscall
+    /// tracepoints put every syscall of every task on the host on the kernel's slower
+    /// traced path while attached (here +55-65 ns per syscall, a third of a getppid()),
+    /// whichever syscall the program is for: asked for with `--events +exec_failed`.
+    public static let defaults: Set<EventKind> = Set(allCases).subtracting([.execFailed])
 }
 
 /// One decoded ring-buffer record: a single process's fork, exec or exit.

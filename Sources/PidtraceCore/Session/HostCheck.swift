@@ -96,6 +96,7 @@ public struct HostCheck {
     func features() -> [CheckResult] {
         var config = TracerConfig()
         config.ringBytes = 1 << 20
+        config.kinds = Set(EventKind.allCases) // those off by default too: check proves they load
         let tracer: BPFTracer
         do {
             tracer = try BPFTracer(config: config)
