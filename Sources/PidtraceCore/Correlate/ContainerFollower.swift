@@ -15,6 +15,9 @@ public final class ContainerFollower {
     /// With --wait: names that no container has yet. Followed once one appears.
     private let awaitedNames: Set<String>
     private let inbox = RuntimeInbox()
+    /// Runtime events not placed yet, with when they were first tried.
+    private var waitingEvents: [(event: DockerEvent, sinceNs: UInt64)] = []
+    static let startWaitNs: UInt64 = 2_000_000_000
     private var subscription: EventSubscription?
 
     /// Resolves every reference now, so that a typo fails before anything is attached.
@@ -132,14 +135,32 @@ public final class ContainerFollower {
             // now ran since it started, not before the trace.
             tracker.follow(started.info, tsNs: tsNs, processes: started.processes, observed: .claim, emit: emit)
         }
-        for event in inbox.take(\.events) {
-            guard let container = tracker.latestGeneration(ofContainer: event.id) else { continue }
+        placeRuntimeEvents(tsNs: tsNs, emit: emit)
+        return settled
+    }
+
+    /// The runtime's events, each given to the run it is about by its own time (the stream
+    /// can trail the kernel by more than a short run). A `start` of a run not claimed yet
+    /// waits for it, up to `startWaitNs`, then goes to the latest.
+    private func placeRuntimeEvents(tsNs: UInt64, emit: (TraceRecord) -> Void) {
+        waitingEvents += inbox.take(\.events).map { ($0, tsNs) }
+        guard !waitingEvents.isEmpty else { return }
+        let clock = BootClock()
+        var still: [(event: DockerEvent, sinceNs: UInt64)] = []
+        for (event, since) in waitingEvents {
+            let atNs = UInt64(clamping: max(0, clock.bootNs(wallNs: event.timeNs)))
+            var container = tracker.generation(ofContainer: event.id, atNs: atNs, action: event.kind)
+            if container == nil && (event.kind == "start" || event.kind == "restart") {
+                guard tsNs - since >= Self.startWaitNs else { still.append((event, since)); continue }
+                container = tracker.latestGeneration(ofContainer: event.id)
+            }
+            guard let container else { continue }
             emit(.runtimeEvent(RuntimeEventRecord(tsNs: tsNs, container: container, action: event.kind,
                                                   runtimeTimeNs: event.timeNs, restartCount: event.restartCount,
                                                   signal: event.signal.flatMap { Int32($0) ?? SignalName.number($0) },
                                                   exitCode: event.exitCode)))
         }
-        return settled
+        waitingEvents = still
     }
 
     deinit { subscription?.stop() }

@@ -67,8 +67,10 @@ public final class ContainerTracker {
     private var joined: [UInt32: [String: Generation]] = [:]
     /// cgroup v2 ID → the container ID its path names ("" for none).
     private var cgroupContainers: [UInt64: String] = [:]
-    /// Each followed container's latest generation, for what the runtime says of it.
-    private var latest: [String: ContainerAttribution] = [:]
+    /// Each followed container's latest runs (boot ns of their start and end), to place
+    /// what the runtime says of it by time: its events can trail by more than a run.
+    private var runs: [String: [(attribution: ContainerAttribution, startNs: UInt64, startTold: Bool)]] = [:]
+    static let runsKept = 8
 
     public init(proc: ProcReader = ProcReader()) {
         self.proc = proc
@@ -78,8 +80,26 @@ public final class ContainerTracker {
 
     public var followedCount: Int { followed.count }
 
+    /// The generation of a followed container that the runtime's `action` at `atNs` (boot
+    /// ns) is about: the latest begun by then. A `start` belongs to a run whose start the
+    /// runtime has not told yet (a run may be over before its `start` event is stamped), a
+    /// `restart` to the run whose start it told last; nil while that run is not seen yet.
+    public func generation(ofContainer id: String, atNs: UInt64, action: String) -> ContainerAttribution? {
+        guard let known = runs[id], !known.isEmpty else { return nil }
+        switch action {
+        case "start":
+            guard let i = known.lastIndex(where: { $0.startNs <= atNs }), !known[i].startTold else { return nil }
+            runs[id]![i].startTold = true
+            return known[i].attribution
+        case "restart":
+            return known.last { $0.startTold && $0.startNs <= atNs }?.attribution
+        default:
+            return (known.last { $0.startNs <= atNs } ?? known[0]).attribution
+        }
+    }
+
     /// The latest generation of a followed container; nil before its first.
-    public func latestGeneration(ofContainer id: String) -> ContainerAttribution? { latest[id] }
+    public func latestGeneration(ofContainer id: String) -> ContainerAttribution? { runs[id]?.last?.attribution }
     /// Generations begun during this trace, over all followed containers.
     public var generationCount: Int { followed.values.reduce(0) { $0 + $1.generations } }
 
@@ -393,7 +413,8 @@ public final class ContainerTracker {
         }
         let attribution = ContainerAttribution(id: id, name: entry.name, generation: generation,
                                                pod: identity?.pod, runtime: identity?.runtime ?? defaultRuntime)
-        latest[id] = attribution
+        runs[id, default: []].append((attribution, tsNs, false))
+        if runs[id]!.count > Self.runsKept { runs[id]!.removeFirst() }
         let run = Generation(attribution: attribution, initHostPID: initHostPID, initNSPID: initNSPID)
         if initNSPID == 1 {
             namespaces[inode] = run

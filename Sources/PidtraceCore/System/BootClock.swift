@@ -23,6 +23,9 @@ public struct BootClock: Sendable {
 
     public func wallNs(bootNs: UInt64) -> Int64 { Int64(bootNs) + realtimeMinusBoottimeNs }
 
+    /// The boot-clock time of a wall-clock instant (another program's timestamp).
+    public func bootNs(wallNs: Int64) -> Int64 { wallNs - realtimeMinusBoottimeNs }
+
     static func ns(_ t: timespec) -> Int64 { Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec) }
 }
 
