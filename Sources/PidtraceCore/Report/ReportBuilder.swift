@@ -26,9 +26,6 @@ struct ReportBuilder {
     private var sessionLost = 0
     /// The generation the last process record went to.
     private var lastRouted: Int?
-    /// Per container ID: a runtime's `start` read before the run it started (it goes
-    /// to that container's next generation).
-    private var earlyStarts: [String: [TraceReport.RuntimeEvent]] = [:]
 
     /// Process nodes kept per generation before exited ones are forgotten; nil keeps
     /// all (a file's `tree` needs them; a live `--summary` must stay bounded).
@@ -189,16 +186,12 @@ struct ReportBuilder {
         return index
     }
 
-    /// To the container's generation the record names (the tracer names the run it had
-    /// claimed when the runtime's word came, which is after the run's first process: a
-    /// short run may be over by then). A `start` that names no run seen yet waits for the
-    /// container's next one.
+    /// To the container's generation the record names: the tracer placed it by the
+    /// runtime's own time (ContainerTracker.generation(ofContainer:atNs:action:)). One
+    /// whose generation is not here (forgotten once ended) is dropped.
     private mutating func runtimeEvent(_ c: RecordedContainer, _ event: TraceReport.RuntimeEvent) {
-        if let index = byContainer[c.id]?[c.generation ?? latestGeneration[c.id] ?? 0], states[index] != nil {
-            states[index]!.runtimeEvent(event)
-        } else if event.action == "start" || event.action == "restart" {
-            earlyStarts[c.id, default: []].append(event)
-        }
+        guard let index = byContainer[c.id]?[c.generation ?? latestGeneration[c.id] ?? 0], states[index] != nil else { return }
+        states[index]!.runtimeEvent(event)
     }
 
     private mutating func newState(pidns: Int?, container: TraceReport.ContainerIdentity?) -> Int {
@@ -209,7 +202,6 @@ struct ReportBuilder {
         state.nodeLimit = nodeLimit
         state.generation.pidns = pidns
         state.generation.container = container
-        for event in container.flatMap({ earlyStarts.removeValue(forKey: $0.id) }) ?? [] { state.runtimeEvent(event) }
         nextState += 1
         states[nextState] = state
         return nextState
