@@ -42,7 +42,7 @@ struct Diagnosis {
 
     /// How the fix names the init: "PID 1", or "the container's init" (not PID 1 of the
     /// shared namespace it joined).
-    private var initRole: String { g.initJoinedNamespace ? "the container's init" : "PID 1" }
+    var initRole: String { g.initJoinedNamespace ? "the container's init" : "PID 1" }
 
     /// Why the init ignored a request: the kernel's rule for a namespace's PID 1, or,
     /// for an init that is not PID 1, its own choice (a process without a handler dies).
@@ -88,7 +88,7 @@ struct Diagnosis {
     /// The request to end that this generation's end answers: the last one before the
     /// SIGKILL that ended it (the stop timeout's), else before its end, a SIGTERM
     /// rather than an earlier unrelated one (a `docker kill -s HUP` before a `docker stop`).
-    private func stopRequest() -> Signal? {
+    func stopRequest() -> Signal? {
         let requests = g.signalsToInit.filter { Self.requestsToEnd.contains($0.number) && $0.origin != "pidns_teardown" }
         guard !requests.isEmpty else { return nil }
         let limit: Int
@@ -102,7 +102,7 @@ struct Diagnosis {
     }
 
     /// The last SIGKILL sent to PID 1 (not the teardown's to its threads).
-    private func fatalKill(after ns: Int = Int.min) -> Signal? {
+    func fatalKill(after ns: Int = Int.min) -> Signal? {
         g.signalsToInit.last { $0.number == 9 && $0.origin != "pidns_teardown" && ($0.stamp.tsNs ?? 0) >= ns }
     }
 
@@ -229,7 +229,7 @@ struct Diagnosis {
     static let forwardWindowNs = 100_000_000
 
     /// The name PID 1 runs as: "docker-init" for `/sbin/docker-init -- sh …`.
-    private var initProgram: String? {
+    var initProgram: String? {
         let path = g.execChain.last?.argv.first ?? g.processes.first { $0.isInit }?.process.comm
         return path.map { String($0.split(separator: "/").last ?? Substring($0)) }
     }

@@ -166,8 +166,11 @@ struct ReportBuilder {
             if let known = byContainer[c.id]?[number] {
                 index = known
                 if states[index]?.generation.container?.name == nil { states[index]?.generation.container?.name = c.name }
+                if states[index]?.generation.container?.runtime == nil { states[index]?.generation.container?.runtime = c.runtime }
+                if states[index]?.generation.container?.pod == nil { states[index]?.generation.container?.pod = c.pod }
             } else {
-                index = newState(pidns: nil, container: TraceReport.ContainerIdentity(id: c.id, name: c.name, generation: number))
+                index = newState(pidns: nil, container: TraceReport.ContainerIdentity(id: c.id, name: c.name, generation: number,
+                                                                                          runtime: c.runtime, pod: c.pod))
                 byContainer[c.id, default: [:]][number] = index
                 latestGeneration[c.id] = max(number, latestGeneration[c.id] ?? number)
             }

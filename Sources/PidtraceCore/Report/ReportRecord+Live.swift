@@ -90,7 +90,9 @@ extension RecordedProcess {
 }
 
 extension RecordedContainer {
-    init(_ c: ContainerAttribution) { self.init(id: c.id, name: c.name, generation: c.generation) }
+    init(_ c: ContainerAttribution) {
+        self.init(id: c.id, name: c.name, generation: c.generation, runtime: c.runtime, pod: c.pod)
+    }
 }
 
 extension TraceReport.ExitOutcome {

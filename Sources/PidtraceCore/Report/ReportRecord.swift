@@ -45,8 +45,7 @@ enum ReportRecord {
             event.restartCount = json["restart_count"]?.int
             event.signal = json["signal"]?.int
             event.exitCode = json["exit_code"]?.int
-            let container = RecordedContainer(id: id, name: json["container_name"]?.string,
-                                              generation: json["container_generation"]?.int)
+            let container = RecordedContainer(json, id: id)
             return .runtimeEvent(container, event)
         default:
             break
@@ -106,9 +105,7 @@ extension RecordedProcess {
         pidns = json["pidns"]?.int
         comm = json["comm"]?.string
         isThread = json["thread"]?.bool ?? false
-        container = json["container_id"]?.string.map {
-            RecordedContainer(id: $0, name: json["container_name"]?.string, generation: json["container_generation"]?.int)
-        }
+        container = json["container_id"]?.string.map { RecordedContainer(json, id: $0) }
     }
 }
 
@@ -116,4 +113,26 @@ struct RecordedContainer {
     var id: String
     var name: String?
     var generation: Int?
+    var runtime: String?
+    var pod: PodMeta?
+
+    /// A record's container labels.
+    init(_ json: JSONValue, id: String) {
+        self.id = id
+        name = json["container_name"]?.string
+        generation = json["container_generation"]?.int
+        runtime = json["runtime"]?.string
+        pod = json["pod"]?.string.map {
+            PodMeta(name: $0, namespace: json["namespace"]?.string ?? "", uid: json["pod_uid"]?.string ?? "",
+                    isSandbox: json["pod_sandbox"]?.bool ?? false)
+        }
+    }
+
+    init(id: String, name: String?, generation: Int?, runtime: String?, pod: PodMeta?) {
+        self.id = id
+        self.name = name
+        self.generation = generation
+        self.runtime = runtime
+        self.pod = pod
+    }
 }

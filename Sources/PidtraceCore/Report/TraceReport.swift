@@ -87,6 +87,10 @@ extension TraceReport {
         public var id: String
         public var name: String?
         public var generation: Int
+        /// `docker`, `podman`, `containerd`, `cri-o`, as the records say; nil when unknown.
+        public var runtime: String?
+        /// The Kubernetes pod of a CRI container.
+        public var pod: PodMeta?
     }
 
     /// When a record was written: the RFC 3339 text as recorded, and boot-time ns.
