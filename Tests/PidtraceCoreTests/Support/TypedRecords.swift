@@ -118,8 +118,13 @@ enum TypedRecords {
 
     private static func container(_ j: JSONValue) throws -> ContainerAttribution? {
         guard let id = j["container_id"]?.string else { return nil }
+        let pod = j["pod"]?.string.map {
+            PodMeta(name: $0, namespace: j["namespace"]?.string ?? "", uid: j["pod_uid"]?.string ?? "",
+                    isSandbox: j["pod_sandbox"]?.bool ?? false)
+        }
         return ContainerAttribution(id: id, name: j["container_name"]?.string ?? "",
-                                    generation: try need(j["container_generation"]?.int, "container_generation"))
+                                    generation: try need(j["container_generation"]?.int, "container_generation"),
+                                    pod: pod, runtime: j["runtime"]?.string)
     }
 
     private static func exitStatus(_ j: JSONValue) -> ExitStatus? {
