@@ -54,46 +54,17 @@ struct Trace: ParsableCommand {
     @Flag(help: "With --container or --pod: one that is not running is followed from its next start.")
     var wait = false
 
-    @Option(help: ArgumentHelp(
-        "Event kinds to record, comma-separated (fork, exec, exit, signal, oom_kill, reap, exec_failed; default: all but "
-            + "exec_failed, which slows every syscall on the host while traced). '+exec_failed' adds to the default.",
-        valueName: "KINDS"), transform: { Set(try CLIValues.kinds($0)) })
-    var events = EventKind.defaults
-
-    @Option(help: ArgumentHelp(
-        "Signals to record: default (fatal and stop signals, and every signal to a namespace's PID 1) or all.",
-        valueName: "WHICH"))
-    var signals = SignalSelection.default
-
-    @Option(help: ArgumentHelp(
-        "Report a process not reaped this many seconds after its exit as a zombie.", valueName: "SECONDS"))
-    var zombieAfter: Double = 5
-
-    @Flag(help: "Include thread-level fork and exit.")
-    var threads = false
+    @OptionGroup(title: "Events")
+    var tracing: TracingOptions
 
     @Option(help: ArgumentHelp("Stop by itself after this many seconds.", valueName: "SECONDS"))
     var duration: Double?
 
-    @Option(help: ArgumentHelp(
-        "Ring buffer size: MiB, or with a K or M suffix; a power of two (default: 4M).", valueName: "SIZE"),
-        transform: CLIValues.ringBytes)
-    var ringSize = TracerConfig().ringBytes
-
-    @Option(help: ArgumentHelp("Record at most N arguments of each exec.", valueName: "N"))
-    var maxArgs: Int = Argv.defaultMaxArgs
-
-    @Flag(help: "Record secret argv values (after --password-like options, in KEY=VALUE with PASSWORD, TOKEN, SECRET... in KEY) as ***.")
-    var redactArgs = false
-
     @Flag(help: "At the end, print the same report as `pidtrace summary` on standard error.")
     var summary = false
 
-    @Option(help: ArgumentHelp("Diagnostics on stderr from this level up.", valueName: "LEVEL"))
-    var logLevel = Logger.Level.warning
-
-    @Flag(help: "Show libbpf's own messages.")
-    var verbose = false
+    @OptionGroup(title: "Diagnostics")
+    var diagnostics: DiagnosticOptions
 
     @Option(help: .hidden)
     var pauseConsumerMs: Int = 0
@@ -102,10 +73,7 @@ struct Trace: ParsableCommand {
         if let duration, !(duration > 0 && duration <= 365 * 86400) {
             throw ValidationError("--duration must be a number of seconds above 0")
         }
-        if !(zombieAfter > 0 && zombieAfter <= 86400) {
-            throw ValidationError("--zombie-after must be a number of seconds above 0 (at most a day)")
-        }
-        if !(1...1024).contains(maxArgs) { throw ValidationError("--max-args must be between 1 and 1024") }
+        try tracing.check()
         if append && force { throw ValidationError("--append and --force exclude each other") }
         if (append || force) && output == nil { throw ValidationError("--append and --force go with --output") }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
@@ -121,14 +89,10 @@ struct Trace: ParsableCommand {
 
     func options(proc: ProcReader = ProcReader()) throws(TraceError) -> TraceOptions {
         var o = TraceOptions()
-        o.tracer.kinds = events
-        o.tracer.threads = threads
-        o.tracer.allSignals = signals == .all
-        o.zombieAfterSeconds = zombieAfter
+        tracing.apply(to: &o)
         o.summary = summary
         // Not over a table or over NDJSON on the same terminal.
         o.liveStatus = (quiet || json) && isatty(STDERR_FILENO) == 1 && !(json && isatty(STDOUT_FILENO) == 1)
-        o.tracer.ringBytes = ringSize
         for p in pid {
             guard let inode = proc.namespaceInode(pid: p) else { throw .noSuchProcess(p) }
             o.tracer.pidNamespaces.append(inode)
@@ -142,10 +106,8 @@ struct Trace: ParsableCommand {
         o.jsonToStdout = json
         o.quiet = quiet
         o.durationSeconds = duration
-        o.argvLimits.maxArgs = maxArgs
-        o.argvLimits.redact = redactArgs
         o.outputOwner = FileOwner.sudoInvoker(environment: DockerEndpoint.processEnvironment())
-        o.verbose = verbose
+        o.verbose = diagnostics.verbose
         o.pauseConsumerMs = pauseConsumerMs
         let selectors = selection.podSelectors(refs: selection.containers)
         o.containers = selectors.isEmpty ? selection.containers : []
@@ -157,7 +119,7 @@ struct Trace: ParsableCommand {
     }
 
     func run() throws {
-        Log.bootstrap(level: logLevel)
+        Log.bootstrap(level: diagnostics.logLevel)
         StopRequest.installSignalHandlers()
         do {
             let session = try TraceSession(options: try options())
@@ -167,58 +129,5 @@ struct Trace: ParsableCommand {
             StandardError.line("pidtrace: error: \(error)")
             throw ExitCode(error.exitStatus)
         }
-    }
-}
-
-/// `--signals`.
-enum SignalSelection: String, CaseIterable, ExpressibleByArgument {
-    case `default`, all
-}
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
-
-/// Parsers of option values (argument-parser's transforms): each value is parsed once,
-/// and a bad one is named with the option by argument-parser.
-enum CLIValues {
-    /// "fork,exec": those; "+exec_failed": the default kinds and those.
-    static func kinds(_ list: String) throws -> [EventKind] {
-        let names = list.split(separator: ",").map { $0.trimmingWhitespace() }
-        guard !names.isEmpty else { throw ValidationError("no event kind given") }
-        let adding = names.allSatisfy { $0.hasPrefix("+") }
-        if !adding, let mixed = names.first(where: { $0.hasPrefix("+") }) {
-            throw ValidationError("'\(mixed)' adds to the default kinds: give only '+' kinds, or a list without '+'")
-        }
-        let kinds = try names.map { name in
-            let bare = adding ? String(name.dropFirst()) : name
-            guard let kind = EventKind(name: bare) else {
-                throw ValidationError("unknown kind '\(bare)' (known: \(EventKind.allCases.map(\.name).joined(separator: ", ")))")
-            }
-            return kind
-        }
-        return adding ? EventKind.allCases.filter { EventKind.defaults.contains($0) || kinds.contains($0) } : kinds
-    }
-
-    /// "8" → 8 MiB, "64K", "16M". The kernel wants a power of two, at least a page.
-    static func ringBytes(_ text: String) throws -> UInt32 {
-        var digits = Substring(text.trimmingWhitespace())
-        var unit: UInt64 = 1 << 20
-        if let last = digits.last, "kKmM".contains(last) {
-            unit = "kK".contains(last) ? 1 << 10 : 1 << 20
-            digits = digits.dropLast()
-        }
-        guard let n = UInt64(digits), n > 0, n <= (1 << 30) / unit else {
-            throw ValidationError("'\(text)' is not a size between 4K and 1024M")
-        }
-        let bytes = n * unit
-        guard bytes >= 4096, bytes & (bytes - 1) == 0 else {
-            throw ValidationError("a power of two of at least 4K is needed (e.g. 64K, 8M)")
-        }
-        return UInt32(bytes)
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -66,8 +66,8 @@ struct TraceValidationTests {
         let command = try Pidtrace.parseAsRoot(["--json", "--ring-size", "16K", "--events", "exit"])
         let trace = try #require(command as? Trace)
         #expect(trace.json)
-        #expect(trace.ringSize == 16 << 10)
-        #expect(trace.events == [.exit])
+        #expect(trace.tracing.ringSize == 16 << 10)
+        #expect(trace.tracing.events == [.exit])
         #expect(throws: (any Error).self) { try Pidtrace.parseAsRoot(["--ring-size", "3"]) }
     }
 }

@@ -124,9 +124,8 @@ struct PodmanTraceTests {
         let bExit = try #require(bothRecords.first { $0.event == "container_exit" && $0["container_name"] as? String == b })
         #expect(bExit.int("signal") == 15)
         // The END rows: each container's own ending, under its own name.
-        let table = both.tableText()
-        #expect(table.contains("container \(a) generation 1 ended: exit 0"))
-        #expect(table.contains("container \(b) generation 1 ended: killed by SIGTERM"))
+        try both.waitForTable(containing: "container \(a) generation 1 ended: exit 0")
+        let table = try both.waitForTable(containing: "container \(b) generation 1 ended: killed by SIGTERM")
         #expect(table.contains("The container's init (ns PID \(bNS), sh -c 'while true; do sleep 1; done') received SIGTERM"))
         #expect(!table.contains("PID 1 ("))
         // The summary of the file tells the same.

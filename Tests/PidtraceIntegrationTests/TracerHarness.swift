@@ -81,6 +81,18 @@ final class TracerRun {
         return records()
     }
 
+    /// Waits until the table holds `text`: an END row is written once the generation's
+    /// namespace is gone (its last process recorded gone, or 2 s after its end).
+    @discardableResult
+    func waitForTable(containing text: String, timeout: Double = 10) throws -> String {
+        var table = ""
+        try waitUntil(timeout: timeout, "the table to show \"\(text)\"") {
+            table = self.tableText()
+            return table.contains(text)
+        }
+        return table
+    }
+
     /// The table written so far (`table: true`).
     func tableText() -> String {
         tablePath.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""

@@ -99,6 +99,8 @@ public struct Notice: Sendable, Equatable {
         case filterFull
         /// The kernel's loss counter could not be read: losses are no longer counted.
         case lostUnknown
+        /// A history entry (`pidtrace agent`) keeps a bounded part of its generation's records.
+        case recordsNotKept
 
         public var name: StaticString {
             switch self {
@@ -106,6 +108,7 @@ public struct Notice: Sendable, Equatable {
             case .runtimeError: "runtime_error"
             case .filterFull: "filter_full"
             case .lostUnknown: "lost_unknown"
+            case .recordsNotKept: "records_not_kept"
             }
         }
     }

@@ -8,12 +8,14 @@ import Synchronization
 /// thread or a lookup thread, never on the ring-buffer reader: a slow or hung daemon
 /// must not stall the drain. The reader thread only applies their answers
 /// (`drainAnswers`), so the tracker stays single-threaded.
-public final class ContainerFollower {
+public final class ContainerFollower: RuntimeFollower {
     public let tracker: ContainerTracker
     private let resolver: ContainerResolver
     private let initial: [ContainerInfo]
-    /// With --wait: names that no container has yet. Followed once one appears.
-    private let awaitedNames: Set<String>
+    private let selection: Selection
+    /// The Docker or Podman API answers (or names were given): its events are followed.
+    private let useAPI: Bool
+    private var startWarnings: [String] = []
     private let inbox = RuntimeInbox()
     /// Runtime events not placed yet, with when they were first tried.
     private var waitingEvents: [(event: DockerEvent, sinceNs: UInt64)] = []
@@ -21,7 +23,7 @@ public final class ContainerFollower {
     private var subscription: EventSubscription?
 
     /// Resolves every reference now, so that a typo fails before anything is attached.
-    public init(refs: [String], dockerHost: String?, waitForStart: Bool, proc: ProcReader = ProcReader()) throws(ContainerError) {
+    public convenience init(refs: [String], dockerHost: String?, waitForStart: Bool, proc: ProcReader = ProcReader()) throws(ContainerError) {
         var resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
         var infos: [ContainerInfo] = []
         var awaited: Set<String> = []
@@ -35,43 +37,86 @@ public final class ContainerFollower {
         }
         // Docker or Podman: said in every record (`runtime`). Asked once the daemon has
         // answered, so a silent one costs one timeout, not two.
-        if !awaited.isEmpty || infos.contains(where: { $0.source == .dockerAPI }) {
+        let useAPI = !awaited.isEmpty || infos.contains(where: { $0.source == .dockerAPI })
+        if useAPI {
             resolver.api.runtime = try? resolver.api.api.version().runtimeName
             for i in infos.indices where infos[i].source == .dockerAPI { infos[i].runtime = resolver.api.runtime }
         }
-        self.resolver = resolver
-        initial = infos
-        awaitedNames = awaited
-        let awaitedSet = awaited
-        tracker = ContainerTracker(proc: proc)
-        tracker.defaultRuntime = resolver.api.runtime
-        if !awaitedSet.isEmpty {
-            let inbox = self.inbox
-            tracker.takeCreated = { inbox.take(\.created) }
-            tracker.takeJoining = { inbox.take(\.joining) }
-            // A new namespace whose container we do not know yet: ask the runtime on a
-            // thread of its own (rare: the `create` event normally names it first);
-            // its events wait in the Correlator meanwhile.
-            let api = resolver.api
-            tracker.askName = { id in
-                let thread = Thread {
-                    var name: String?
-                    do {
-                        name = try api.inspect(id: id)?.name.flatMap { awaitedSet.contains($0) ? $0 : nil }
-                    } catch {
-                        Log.logger.warning("cannot ask the container runtime about container \(id.prefix(12)): \(error)")
-                        inbox.add(\.notices, Notice(kind: .runtimeError,
-                                                    message: "container \(id.prefix(12)) could not be looked up: \(error)"))
-                    }
-                    inbox.add(\.names, (id, name))
-                }
-                thread.start()
-            }
+        self.init(resolver: resolver, selection: .named(ids: Set(infos.map(\.id)), awaitedNames: awaited),
+                  initial: infos, useAPI: useAPI, cri: nil, proc: proc)
+    }
+
+    /// Every container on the host (`pidtrace agent`): those of the Docker or Podman API
+    /// when one answers, the pods in a CRI runtime's state on disk, and any other whose
+    /// cgroup names a container ID (by its short ID), running now or created later.
+    public convenience init(allOn dockerHost: String?, cri: CRIState, proc: ProcReader = ProcReader()) throws(ContainerError) {
+        var resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
+        resolver.api.runtime = try? resolver.api.api.version().runtimeName
+        let useAPI = resolver.api.runtime != nil
+        var infos = useAPI ? ((try? resolver.api.runningContainers()) ?? []) : []
+        for i in infos.indices { infos[i].runtime = resolver.api.runtime }
+        for c in cri.containers() where !infos.contains(where: { $0.id == c.id }) {
+            let info = PodFollower.info(c, proc: proc)
+            if info.running { infos.append(info) }
+        }
+        // A pod's sandbox first: its app containers may join its namespace.
+        infos.sort { ($0.pod?.isSandbox == true ? 0 : 1) < ($1.pod?.isSandbox == true ? 0 : 1) }
+        self.init(resolver: resolver, selection: .all, initial: infos, useAPI: useAPI, cri: cri, proc: proc)
+        if !useAPI {
+            startWarnings.append("no Docker or Podman API answers at \(resolver.api.api.socketPath): containers are "
+                + "followed through CRI state and their cgroups, named by their short ID")
         }
     }
 
-    public var awaited: [String] { awaitedNames.sorted().map { "container " + $0 } }
-    public var warnings: [String] { [] }
+    private init(resolver: ContainerResolver, selection: Selection, initial: [ContainerInfo], useAPI: Bool,
+                 cri: CRIState?, proc: ProcReader) {
+        self.resolver = resolver
+        self.selection = selection
+        self.initial = initial
+        self.useAPI = useAPI
+        tracker = ContainerTracker(proc: proc)
+        tracker.defaultRuntime = resolver.api.runtime
+        guard selection.asksNames else { return }
+        let inbox = self.inbox
+        tracker.takeCreated = { inbox.take(\.created) }
+        tracker.takeJoining = { inbox.take(\.joining) }
+        // A new namespace whose container we do not know yet: ask the runtime on a
+        // thread of its own (rare: the `create` event normally names it first);
+        // its events wait in the Correlator meanwhile.
+        let api = useAPI ? resolver.api : nil
+        tracker.askName = { id in
+            let thread = Thread { inbox.add(\.names, Self.lookUp(id, selection: selection, api: api, cri: cri, inbox: inbox)) }
+            thread.start()
+        }
+    }
+
+    /// Who a container is, asked off the reader: the API's name, else a CRI runtime's
+    /// pod container; with `.all`, any other container by its short ID.
+    private static func lookUp(_ id: String, selection: Selection, api: DockerAPIResolver?, cri: CRIState?,
+                               inbox: RuntimeInbox) -> NameAnswer {
+        if let api {
+            do {
+                if let info = try api.inspect(id: id) {
+                    let name = info.name ?? String(id.prefix(12))
+                    return NameAnswer(id: id, name: selection.wants(id: id, name: name) ? name : nil, runtime: api.runtime)
+                }
+            } catch {
+                Log.logger.warning("cannot ask the container runtime about container \(id.prefix(12)): \(error)")
+                inbox.add(\.notices, Notice(kind: .runtimeError,
+                                            message: "container \(id.prefix(12)) could not be looked up: \(error)"))
+            }
+        }
+        guard case .all = selection else { return NameAnswer(id: id) }
+        if let c = cri?.container(id: id) { return NameAnswer(id: id, name: c.name, pod: c.pod, runtime: c.runtime) }
+        return NameAnswer(id: id, name: String(id.prefix(12)))
+    }
+
+    public var awaited: [String] {
+        guard case let .named(_, names) = selection else { return [] }
+        return names.sorted().map { "container " + $0 }
+    }
+
+    public var warnings: [String] { startWarnings }
 
     /// PID namespaces to watch from the first event on.
     public var initialNamespaces: [UInt32] { initial.compactMap(\.pidnsInode) }
@@ -81,17 +126,17 @@ public final class ContainerFollower {
     public func start(tsNs: UInt64, emit: (TraceRecord) -> Void) {
         for info in initial { tracker.follow(info, tsNs: tsNs, emit: emit) }
         // Without the API (found by the cgroup scan) the kernel side alone sees restarts.
-        guard !awaitedNames.isEmpty || initial.contains(where: { $0.source == .dockerAPI }) else { return }
-        let ids = Set(initial.map(\.id)), names = awaitedNames
+        guard useAPI else { return }
+        let selection = self.selection
         let inbox = self.inbox, api = resolver.api, proc = resolver.api.proc
         // A map update: a syscall, safe from the events thread.
         nonisolated(unsafe) let filter = tracker.filter
         subscription = EventSubscription(api: api.api, onEvent: { event in
-            let awaited = event.name.map(names.contains) == true
+            guard selection.wants(id: event.id, name: event.name) else { return }
             // `create` comes before the runtime makes the namespace: knowing the ID
             // by then lets the kernel side claim it at its init's fork.
-            if event.kind == "create" && awaited {
-                inbox.add(\.created, (event.id, event.name ?? event.id))
+            if event.kind == "create" && selection.asksNames {
+                inbox.add(\.created, (event.id, event.name ?? String(event.id.prefix(12))))
                 // Created into another container's PID namespace (a pod's): watched from
                 // now on, so that its init is seen entering it. The kernel side is told
                 // here, not at the reader's next turn (up to a poll's 100 ms): `podman
@@ -102,10 +147,11 @@ public final class ContainerFollower {
                     Log.logger.info("a created container will join another's PID namespace: watched", metadata: [
                         "container": "\(event.name ?? event.id)", "pidns": "\(inode)", "boot_ns": "\(BootClock.nowBootNs())"])
                 }
-            } else if event.kind == "start" && (ids.contains(event.id) || awaited) {
+            } else if event.kind == "start" {
                 // Here, not on the reader: the daemon may be slow to answer.
                 do {
-                    guard let info = try api.inspect(id: event.id) else { return }
+                    guard var info = try api.inspect(id: event.id) else { return }
+                    info.runtime = api.runtime
                     let processes = info.running ? ProcessSnapshot.processes(of: info, proc: proc) : []
                     inbox.add(\.started, StartedContainer(info: info, processes: processes))
                     var start = event
@@ -116,7 +162,9 @@ public final class ContainerFollower {
                     inbox.add(\.notices, Notice(kind: .runtimeError,
                                                 message: "started container \(event.id.prefix(12)) could not be inspected: \(error)"))
                 }
-            } else if RuntimeEventRecord.actions.contains(event.kind) && (ids.contains(event.id) || awaited) {
+            } else if event.kind == "destroy" {
+                inbox.add(\.removed, event.id)
+            } else if RuntimeEventRecord.actions.contains(event.kind) {
                 inbox.add(\.events, event)
             }
         }, onGap: { notice in inbox.add(\.notices, notice) })
@@ -129,13 +177,16 @@ public final class ContainerFollower {
         for (id, name) in inbox.take(\.created) { tracker.follow(id: id, name: name) }
         for inode in inbox.take(\.joining) { tracker.watchJoined(pidNamespace: inode, emit: emit) }
         var settled: [UInt32] = []
-        for (id, name) in inbox.take(\.names) { settled += tracker.settle(id: id, name: name) }
+        for answer in inbox.take(\.names) {
+            settled += tracker.settle(id: answer.id, name: answer.name, pod: answer.pod, runtime: answer.runtime)
+        }
         for started in inbox.take(\.started) {
             // Started during the trace: if its init's fork was not seen, what /proc shows
             // now ran since it started, not before the trace.
             tracker.follow(started.info, tsNs: tsNs, processes: started.processes, observed: .claim, emit: emit)
         }
         placeRuntimeEvents(tsNs: tsNs, emit: emit)
+        for id in inbox.take(\.removed) { tracker.forget(containerID: id) }
         return settled
     }
 
@@ -166,6 +217,35 @@ public final class ContainerFollower {
     deinit { subscription?.stop() }
 }
 
+extension ContainerFollower {
+    /// Whom a follower follows: named containers (and names awaited with --wait), or all.
+    enum Selection: Sendable {
+        case named(ids: Set<String>, awaitedNames: Set<String>)
+        case all
+
+        func wants(id: String, name: String?) -> Bool {
+            switch self {
+            case let .named(ids, names): return ids.contains(id) || name.map(names.contains) == true
+            case .all: return true
+            }
+        }
+
+        /// New containers may be followed: the runtime is asked who an unknown one is.
+        var asksNames: Bool {
+            if case let .named(_, names) = self { return !names.isEmpty }
+            return true
+        }
+    }
+}
+
+/// The runtime's answer about a container ID: its name when it is to be followed.
+struct NameAnswer: Sendable {
+    var id: String
+    var name: String?
+    var pod: PodMeta?
+    var runtime: String?
+}
+
 /// A container the runtime reported started, inspected and scanned off the reader.
 struct StartedContainer: Sendable {
     var info: ContainerInfo
@@ -173,13 +253,15 @@ struct StartedContainer: Sendable {
 }
 
 /// From the runtime's threads to the reader.
-private final class RuntimeInbox: Sendable {
+final class RuntimeInbox: Sendable {
     struct Contents {
         var created: [(id: String, name: String)] = []
         var started: [StartedContainer] = []
         /// PID namespaces that a created container will join.
         var joining: [UInt32] = []
-        var names: [(id: String, name: String?)] = []
+        var names: [NameAnswer] = []
+        /// Containers the runtime removed: forgotten (a node agent's memory stays flat).
+        var removed: [String] = []
         var notices: [Notice] = []
         /// What the runtime did to followed containers (`start` with its restart count).
         var events: [DockerEvent] = []

@@ -71,6 +71,16 @@ public final class ContainerTracker {
     /// what the runtime says of it by time: its events can trail by more than a run.
     private var runs: [String: [(attribution: ContainerAttribution, startNs: UInt64, startTold: Bool)]] = [:]
     static let runsKept = 8
+    /// Namespaces whose generation ended, with when: forgotten (and unwatched in the
+    /// kernel) `endedKeptNs` later, so that a tracer running for weeks stays flat.
+    private var endedAt: [UInt32: UInt64] = [:]
+    /// Long enough for the teardown's kills of the namespace's other processes and
+    /// every queued event of theirs to be read.
+    static let endedKeptNs: UInt64 = 10_000_000_000
+    /// The generation number a container reached before this trace (a node agent's
+    /// history): by container ID, or for a pod's container by `namespace/pod/name`.
+    /// Its next generation continues from there.
+    public var previousGenerations: ((_ id: String, _ podKey: String?) -> Int)?
 
     public init(proc: ProcReader = ProcReader()) {
         self.proc = proc
@@ -324,6 +334,7 @@ public final class ContainerTracker {
             generation = owner
             generation.ended = true
             namespaces[event.pidns] = generation
+            endedAt[event.pidns] = event.tsNs
         } else {
             return
         }
@@ -394,21 +405,45 @@ public final class ContainerTracker {
 
     /// Forgets dropped namespaces whose queued events are long read.
     public func prune(readUpToNs: UInt64) {
-        guard readUpToNs > 1_000_000_000, !foreign.isEmpty else { return }
-        foreign = foreign.filter { $0.value >= readUpToNs - 1_000_000_000 }
+        if readUpToNs > 1_000_000_000, !foreign.isEmpty {
+            foreign = foreign.filter { $0.value >= readUpToNs - 1_000_000_000 }
+        }
+        guard readUpToNs > Self.endedKeptNs, !endedAt.isEmpty else { return }
+        for (inode, at) in endedAt where at < readUpToNs - Self.endedKeptNs {
+            endedAt[inode] = nil
+            guard let generation = namespaces[inode], generation.ended else { continue }
+            namespaces[inode] = nil
+            joined[inode] = nil
+            filter?.unwatch(pidNamespace: inode)
+            // A pod's container runs once: the kubelet restarts it under a new ID.
+            if identities[generation.attribution.id]?.pod != nil { forget(containerID: generation.attribution.id) }
+        }
+    }
+
+    /// The runtime removed a container (`docker rm`): nothing of it is kept but the
+    /// namespaces of a run still ending, which `prune` forgets in turn.
+    public func forget(containerID id: String) {
+        followed[id] = nil
+        identities[id] = nil
+        runs[id] = nil
+        rejected.remove(id)
+        for (inode, members) in joined where members[id]?.ended == true { joined[inode]![id] = nil }
     }
 
     private func startGeneration(id: String, inode: UInt32, initHostPID: UInt32, tsNs: UInt64,
                                  startedAt: String?, initNSPID: UInt32 = 1,
                                  emit: (TraceRecord) -> Void) -> ContainerAttribution {
         var entry = followed[id] ?? (String(id.prefix(12)), 0)
+        let identity = identities[id]
+        if entry.generations == 0, identity?.pod == nil { entry.generations = previousGenerations?(id, nil) ?? 0 }
         entry.generations += 1
         followed[id] = entry
-        let identity = identities[id]
         var generation = entry.generations
         if let pod = identity?.pod {
             let key = "\(pod.namespace)/\(pod.name)/\(entry.name)"
-            generation = (podGenerations[key] ?? 0) + 1
+            // A bound: a forgotten pod's count continues from `previousGenerations`.
+            if podGenerations.count >= Self.maxProcesses { podGenerations.removeAll() }
+            generation = (podGenerations[key] ?? previousGenerations?(id, key) ?? 0) + 1
             podGenerations[key] = generation
         }
         let attribution = ContainerAttribution(id: id, name: entry.name, generation: generation,

@@ -11,4 +11,3 @@ public protocol RuntimeFollower: AnyObject {
     var warnings: [String] { get }
 }
 
-extension ContainerFollower: RuntimeFollower {}

@@ -10,12 +10,16 @@ final class Outputs {
     let summary: Bool
     private var failures: [OutputError] = []
 
-    init(options: TraceOptions, clock: BootClock, showContainer: Bool) throws(OutputError) {
+    private let observers: [SessionObserver]
+
+    init(options: TraceOptions, clock: BootClock, showContainer: Bool, observers: [SessionObserver] = []) throws(OutputError) {
         var sinks: [RecordSink] = []
         let table = !options.jsonToStdout && !options.quiet
         summary = options.summary
-        story = summary || (table && showContainer)
+        self.observers = observers
+        story = summary || (table && showContainer) || !observers.isEmpty
             ? StoryTracker(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9), keepEnded: summary) : nil
+        for observer in observers { story?.onEnded(observer.ended) }
         if let path = options.outputPath {
             sinks.append(NDJSONSink(output: try OutputFile(path: path, mode: options.outputMode, owner: options.outputOwner),
                                     clock: clock))
@@ -41,6 +45,7 @@ final class Outputs {
         for sink in sinks {
             do { try sink.write(record) } catch { failures.append(error) }
         }
+        for observer in observers { observer.record(record) }
         story?.add(record)
     }
 

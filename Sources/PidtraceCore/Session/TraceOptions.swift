@@ -20,6 +20,8 @@ public struct TraceOptions: Sendable {
     public var pods: [PodSelector] = []
     /// The CRI runtimes' state directories (`--runtime-root`).
     public var runtimeRoots: [String] = CRIState.defaultRoots
+    /// Every container on the host, from every runtime pidtrace knows (`pidtrace agent`).
+    public var followAllContainers = false
     /// Follow containers that are not running yet from their next start.
     public var waitForContainers = false
     /// An exited process not reaped for this long gets a `zombie` record.

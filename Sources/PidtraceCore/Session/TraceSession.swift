@@ -15,21 +15,16 @@ public final class TraceSession {
     private var losses = LossCounter()
     private var written: UInt64 = 0
     private var failure: TraceError?
+    private let observers: [SessionObserver]
 
-    public init(options: TraceOptions, proc: ProcReader = ProcReader()) throws(TraceError) {
+    /// `observers`: what an assembly adds (the agent's history and metrics).
+    public init(options: TraceOptions, observers: [SessionObserver] = [], proc: ProcReader = ProcReader()) throws(TraceError) {
         self.options = options
+        self.observers = observers
         try Self.checkHost(proc: proc)
         // Containers first: an unknown name must fail before any file is created.
         do {
-            if !options.pods.isEmpty {
-                follower = try PodFollower(selectors: options.pods, state: CRIState(roots: options.runtimeRoots),
-                                           waitForStart: options.waitForContainers, proc: proc)
-            } else if !options.containers.isEmpty {
-                follower = try ContainerFollower(refs: options.containers, dockerHost: options.dockerHost,
-                                                 waitForStart: options.waitForContainers, proc: proc)
-            } else {
-                follower = nil
-            }
+            follower = try options.followPolicy.makeFollower(options, proc: proc)
         } catch { throw .container(error) }
         correlator = Correlator(argvLimits: options.argvLimits, containers: follower?.tracker,
                                 kinds: options.tracer.kinds,
@@ -45,8 +40,9 @@ public final class TraceSession {
         } catch { throw .bpf(error) }
         follower?.tracker.filter = tracer
         do {
-            outputs = try Outputs(options: options, clock: clock, showContainer: follower != nil)
+            outputs = try Outputs(options: options, clock: clock, showContainer: follower != nil, observers: observers)
         } catch { throw .output(error) }
+        if let follower { for observer in observers { observer.following(follower.tracker) } }
         // Once, before the trace starts; the `start` record carries the same.
         for (kind, reason) in tracer.unavailable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             StandardError.line("pidtrace: \(kind.name) events are unavailable on this kernel: \(reason)")
@@ -69,6 +65,7 @@ public final class TraceSession {
             try tracer.attach()
         } catch { throw .bpf(error) }
         Log.logger.info("attached", metadata: ["ring_bytes": "\(options.tracer.ringBytes)"])
+        for observer in observers { observer.attached(tracer) }
         // `start` only once attached, so a script can wait for it.
         outputs.write(.start(startInfo()))
         follower?.start(tsNs: BootClock.nowBootNs(), emit: emit)
@@ -98,6 +95,7 @@ public final class TraceSession {
                 orderer.release(upTo: readFrom - TraceRecord.orderSlackNs, outputs.write)
                 outputs.story?.tick(nowNs: readFrom - TraceRecord.orderSlackNs)
             }
+            for observer in observers { observer.tick(nowNs: readFrom) }
             outputs.flush()
             noteOutputFailures()
             if let deadline, BootClock.nowBootNs() >= deadline { StopRequest.request(.duration) }
@@ -117,6 +115,7 @@ public final class TraceSession {
         stop.lostUnknown = losses.unknown
         outputs.write(.stop(stop))
         outputs.sync()
+        for observer in observers { observer.stopped() }
         noteOutputFailures()
         if outputs.summary, let story = outputs.story { StandardError.write(story.report().summaryText()) }
         if let failure { throw failure }
