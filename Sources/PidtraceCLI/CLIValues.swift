@@ -39,6 +39,39 @@ enum CLIValues {
         }
         return UInt32(bytes)
     }
+
+    /// "7d", "24h", "30m", "90s" (or seconds without a unit) → seconds.
+    static func duration(_ text: String) throws -> Double {
+        let trimmed = text.trimmingWhitespace()
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400]
+        var digits = Substring(trimmed)
+        var unit = 1.0
+        if let last = digits.last, let seconds = units[last] {
+            unit = seconds
+            digits = digits.dropLast()
+        }
+        guard let n = Double(digits), n.isFinite, n > 0, n * unit <= 10 * 365 * 86400 else {
+            throw ValidationError("'\(text)' is not a duration such as 90s, 30m, 24h or 7d")
+        }
+        return n * unit
+    }
+
+    /// "256MiB", "1G", "512K", "4096" (bytes) → bytes; binary units (K = KiB = 1024).
+    static func byteSize(_ text: String) throws -> Int {
+        let trimmed = text.trimmingWhitespace()
+        let units: [(suffix: String, bytes: Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30),
+                                                     ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1)]
+        var digits = Substring(trimmed)
+        var unit = 1
+        if let match = units.first(where: { trimmed.hasSuffix($0.suffix) }) {
+            unit = match.bytes
+            digits = digits.dropLast(match.suffix.count)
+        }
+        guard let n = Int(digits), n > 0, n <= (1 << 40) / unit else {
+            throw ValidationError("'\(text)' is not a size such as 256MiB or 1GiB")
+        }
+        return n * unit
+    }
 }
 
 extension StringProtocol {

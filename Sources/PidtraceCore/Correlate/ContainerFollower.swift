@@ -8,13 +8,15 @@ import Synchronization
 /// thread or a lookup thread, never on the ring-buffer reader: a slow or hung daemon
 /// must not stall the drain. The reader thread only applies their answers
 /// (`drainAnswers`), so the tracker stays single-threaded.
-public final class ContainerFollower: RuntimeFollower {
+public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     public let tracker: ContainerTracker
     private let resolver: ContainerResolver
     private let initial: [ContainerInfo]
     private let selection: Selection
     /// The Docker or Podman API answers (or names were given): its events are followed.
     private let useAPI: Bool
+    /// With `.all`: the CRI runtimes' state, asked about containers the API does not know.
+    private let cri: CRIState?
     private var startWarnings: [String] = []
     private let inbox = RuntimeInbox()
     /// Runtime events not placed yet, with when they were first tried.
@@ -74,21 +76,22 @@ public final class ContainerFollower: RuntimeFollower {
         self.selection = selection
         self.initial = initial
         self.useAPI = useAPI
+        self.cri = cri
         tracker = ContainerTracker(proc: proc)
         tracker.defaultRuntime = resolver.api.runtime
-        guard selection.asksNames else { return }
-        let inbox = self.inbox
-        tracker.takeCreated = { inbox.take(\.created) }
-        tracker.takeJoining = { inbox.take(\.joining) }
-        // A new namespace whose container we do not know yet: ask the runtime on a
-        // thread of its own (rare: the `create` event normally names it first);
-        // its events wait in the Correlator meanwhile.
-        let api = useAPI ? resolver.api : nil
-        tracker.askName = { id in
-            let thread = Thread { inbox.add(\.names, Self.lookUp(id, selection: selection, api: api, cri: cri, inbox: inbox)) }
-            thread.start()
-        }
+        if selection.asksNames { tracker.runtime = self }
     }
+
+    /// A new namespace whose container we do not know yet: the runtime is asked on a
+    /// thread of its own (rare: the `create` event normally names it first).
+    public func ask(about id: String) {
+        let inbox = self.inbox, selection = self.selection, api = useAPI ? resolver.api : nil, cri = self.cri
+        let thread = Thread { inbox.add(\.names, Self.lookUp(id, selection: selection, api: api, cri: cri, inbox: inbox)) }
+        thread.start()
+    }
+
+    public func takeCreated() -> [(id: String, name: String)] { inbox.take(\.created) }
+    public func takeJoining() -> [UInt32] { inbox.take(\.joining) }
 
     /// Who a container is, asked off the reader: the API's name, else a CRI runtime's
     /// pod container; with `.all`, any other container by its short ID.

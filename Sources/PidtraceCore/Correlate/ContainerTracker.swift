@@ -36,9 +36,10 @@ public final class ContainerTracker {
     /// Live processes of followed containers, for nested namespaces and parents.
     private var processes: [UInt32: ContainerAttribution] = [:]
     private let proc: ProcReader
-    /// With names awaited (--wait): asks the runtime, off this thread, whether an
-    /// unknown container ID has an awaited name; the answer comes to `settle`.
-    public var askName: ((String) -> Void)?
+    /// Who an unknown container is (`settle` gets the answer); nil when no new container
+    /// can be followed (named containers all known): theirs are dropped at once. Weak:
+    /// the follower that answers owns this tracker.
+    public weak var runtime: (any RuntimeQuestions)?
     /// New namespaces of containers whose name the runtime is asked for → their ID.
     /// Their events are held meanwhile (`Decision.hold`).
     private var pending: [UInt32: String] = [:]
@@ -46,13 +47,6 @@ public final class ContainerTracker {
     private var rejected: Set<String> = []
     /// Pending namespaces we added to the kernel filter ourselves.
     private var watchedWhileAsking: Set<UInt32> = []
-    /// Containers the runtime reported created, not yet handed over: taken before a new
-    /// namespace is judged, so a `docker run` is claimed from its `create` event.
-    public var takeCreated: (() -> [(id: String, name: String)])?
-    /// PID namespaces that created containers will join (`watchJoined`), not yet handed
-    /// over: taken when an event comes from a namespace not known here, which the
-    /// kernel side may already watch.
-    public var takeJoining: (() -> [UInt32])?
     /// The kernel side's namespace filter; set once the tracer is loaded, before events.
     public var filter: (any NamespaceFilter)?
     /// The runtime of containers not described one by one (Docker or Podman).
@@ -179,10 +173,10 @@ public final class ContainerTracker {
     /// Whether `inode` is among the namespaces created containers will join, handed
     /// over now (with the containers created meanwhile).
     private func tookJoining(_ inode: UInt32) -> Bool {
-        guard let takeJoining else { return false }
-        let taken = takeJoining()
+        guard let runtime else { return false }
+        let taken = runtime.takeJoining()
         guard !taken.isEmpty else { return false }
-        for (created, name) in takeCreated?() ?? [] { follow(id: created, name: name) }
+        for (created, name) in runtime.takeCreated() { follow(id: created, name: name) }
         for each in taken where joined[each] == nil { joined[each] = [:] }
         return joined[inode] != nil
     }
@@ -225,7 +219,7 @@ public final class ContainerTracker {
         // A short-lived container may be gone before the runtime is asked ("no such
         // container"), while its `create` event, late, has named it by now.
         if name == nil && followed[id] == nil {
-            for (created, createdName) in takeCreated?() ?? [] { follow(id: created, name: createdName) }
+            for (created, createdName) in self.runtime?.takeCreated() ?? [] { follow(id: created, name: createdName) }
         }
         if let name {
             if followed[id] == nil { followed[id] = (name, 0) }
@@ -299,8 +293,8 @@ public final class ContainerTracker {
             return .keep(startGeneration(id: id, inode: inode, initHostPID: event.hostPID, tsNs: event.tsNs,
                                          startedAt: nil, initNSPID: event.nsPID, emit: emit))
         }
-        if !rejected.contains(id), let askName {
-            if !pending.values.contains(id) { askName(id) }
+        if !rejected.contains(id), let runtime {
+            if !pending.values.contains(id) { runtime.ask(about: id) }
             pending[inode] = id
             return .hold
         }
@@ -357,16 +351,16 @@ public final class ContainerTracker {
         if let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup"),
            let id = CgroupResolver.containerID(inCgroupFile: text) {
             if followed[id] == nil {
-                for (created, name) in takeCreated?() ?? [] { follow(id: created, name: name) }
+                for (created, name) in runtime?.takeCreated() ?? [] { follow(id: created, name: name) }
             }
-            if followed[id] == nil, !rejected.contains(id), let askName {
+            if followed[id] == nil, !rejected.contains(id), let runtime {
                 // The runtime may answer only once the container has started: keep the
                 // namespace watched and its events held until it does.
                 if !event.isWatchedTentatively {
                     watch(inode, emit: emit)
                     watchedWhileAsking.insert(inode)
                 }
-                if !pending.values.contains(id) { askName(id) }
+                if !pending.values.contains(id) { runtime.ask(about: id) }
                 pending[inode] = id
                 return .hold
             }

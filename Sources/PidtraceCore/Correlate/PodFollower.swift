@@ -8,8 +8,10 @@ import Synchronization
 /// init appears — the bundle is read on a thread of its own, never on the reader —
 /// and becomes the next generation of the same named container. With --wait, a pod
 /// not there yet is found the same way, at its sandbox's first process.
-public final class PodFollower: RuntimeFollower {
+public final class PodFollower: RuntimeFollower, RuntimeQuestions {
     public let tracker: ContainerTracker
+    private let state: CRIState
+    private let selectors: [PodSelector]
     private let initial: [ContainerInfo]
     private let proc: ProcReader
     private let answers = PodAnswers()
@@ -27,18 +29,22 @@ public final class PodFollower: RuntimeFollower {
         var infos: [ContainerInfo] = []
         for c in matched { infos.append(try Self.readableInfo(c, proc: proc)) }
         initial = infos
+        self.state = state
+        self.selectors = selectors
         tracker = ContainerTracker(proc: proc)
-        // A new container (re-created by the kubelet, or a pod awaited): its bundle is
-        // on disk before its init runs; read it off the reader thread.
-        let answers = self.answers
-        tracker.askName = { id in
-            let thread = Thread {
-                let found = state.container(id: id)
-                let wanted = found.flatMap { c in selectors.contains { $0.matches(c) } ? c : nil }
-                answers.list.withLock { $0.append((id, wanted)) }
-            }
-            thread.start()
+        tracker.runtime = self
+    }
+
+    /// A new container (re-created by the kubelet, or a pod awaited): its bundle is on
+    /// disk before its init runs; read it off the reader thread.
+    public func ask(about id: String) {
+        let answers = self.answers, state = self.state, selectors = self.selectors
+        let thread = Thread {
+            let found = state.container(id: id)
+            let wanted = found.flatMap { c in selectors.contains { $0.matches(c) } ? c : nil }
+            answers.list.withLock { $0.append((id, wanted)) }
         }
+        thread.start()
     }
 
     public var initialNamespaces: [UInt32] { initial.compactMap(\.pidnsInode) }

@@ -1,0 +1,18 @@
+/// What the container tracker asks the runtime while it judges a new PID namespace or
+/// process, answered by the follower off the ring-buffer reader's thread.
+public protocol RuntimeQuestions: AnyObject {
+    /// Who is container `id`, and is it followed? Asked once per ID while unanswered;
+    /// the answer comes back through `ContainerTracker.settle` (the namespace's events
+    /// are held meanwhile).
+    func ask(about id: String)
+    /// Containers the runtime reported created since the last call, with their names: a
+    /// `docker run` is claimed from its `create` event, without asking.
+    func takeCreated() -> [(id: String, name: String)]
+    /// PID namespaces that created containers will join, since the last call.
+    func takeJoining() -> [UInt32]
+}
+
+extension RuntimeQuestions {
+    public func takeCreated() -> [(id: String, name: String)] { [] }
+    public func takeJoining() -> [UInt32] { [] }
+}
