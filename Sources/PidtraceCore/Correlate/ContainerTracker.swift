@@ -27,8 +27,8 @@ public final class ContainerTracker {
         var nested = false
     }
 
-    /// Followed containers by full ID → name and generations so far.
-    private var followed: [String: (name: String, generations: Int)] = [:]
+    /// Who is followed, and the numbering of their runs.
+    private var registry = GenerationRegistry()
     private var namespaces: [UInt32: Generation] = [:]
     /// Namespaces dropped (not a followed container's, or an inode reused by one that
     /// is not): their events up to the time they were dropped are still in the ring.
@@ -49,32 +49,17 @@ public final class ContainerTracker {
     private var watchedWhileAsking: Set<UInt32> = []
     /// The kernel side's namespace filter; set once the tracer is loaded, before events.
     public var filter: (any NamespaceFilter)?
-    /// The runtime of containers not described one by one (Docker or Podman).
-    public var defaultRuntime: String?
-    /// Pod and runtime of followed containers, by ID (for their records).
-    private var identities: [String: (pod: PodMeta?, runtime: String?)] = [:]
-    /// Generations per pod container by `namespace/pod/container`: the kubelet
-    /// re-creates a container under a new ID, and that is its next generation.
-    private var podGenerations: [String: Int] = [:]
     /// Generations of containers that joined a PID namespace they are not PID 1 of:
     /// by namespace, then container ID (the latest generation, ended or not).
     private var joined: [UInt32: [String: Generation]] = [:]
     /// cgroup v2 ID → the container ID its path names ("" for none).
     private var cgroupContainers: [UInt64: String] = [:]
-    /// Each followed container's latest runs (boot ns of their start and end), to place
-    /// what the runtime says of it by time: its events can trail by more than a run.
-    private var runs: [String: [(attribution: ContainerAttribution, startNs: UInt64, startTold: Bool)]] = [:]
-    static let runsKept = 8
     /// Namespaces whose generation ended, with when: forgotten (and unwatched in the
     /// kernel) `endedKeptNs` later, so that a tracer running for weeks stays flat.
     private var endedAt: [UInt32: UInt64] = [:]
     /// Long enough for the teardown's kills of the namespace's other processes and
     /// every queued event of theirs to be read.
     static let endedKeptNs: UInt64 = 10_000_000_000
-    /// The generation number a container reached before this trace (a node agent's
-    /// history): by container ID, or for a pod's container by `namespace/pod/name`.
-    /// Its next generation continues from there.
-    public var previousGenerations: ((_ id: String, _ podKey: String?) -> Int)?
 
     public init(proc: ProcReader = ProcReader()) {
         self.proc = proc
@@ -82,30 +67,32 @@ public final class ContainerTracker {
 
     static let maxProcesses = 1 << 16
 
-    public var followedCount: Int { followed.count }
+    /// The runtime of containers not described one by one (Docker or Podman).
+    public var defaultRuntime: String? {
+        get { registry.defaultRuntime }
+        set { registry.defaultRuntime = newValue }
+    }
+
+    /// The generation number a container reached before this trace (a node agent's
+    /// history): by container ID, or for a pod's container by `namespace/pod/name`.
+    /// Its next generation continues from there.
+    public var previousGenerations: ((_ id: String, _ podKey: String?) -> Int)? {
+        get { registry.previousGenerations }
+        set { registry.previousGenerations = newValue }
+    }
+
+    public var followedCount: Int { registry.followedCount }
+    /// Generations begun during this trace, over all followed containers.
+    public var generationCount: Int { registry.generationCount }
 
     /// The generation of a followed container that the runtime's `action` at `atNs` (boot
-    /// ns) is about: the latest begun by then. A `start` belongs to a run whose start the
-    /// runtime has not told yet (a run may be over before its `start` event is stamped), a
-    /// `restart` to the run whose start it told last; nil while that run is not seen yet.
+    /// ns) is about (`GenerationRegistry.run`).
     public func generation(ofContainer id: String, atNs: UInt64, action: String) -> ContainerAttribution? {
-        guard let known = runs[id], !known.isEmpty else { return nil }
-        switch action {
-        case "start":
-            guard let i = known.lastIndex(where: { $0.startNs <= atNs }), !known[i].startTold else { return nil }
-            runs[id]![i].startTold = true
-            return known[i].attribution
-        case "restart":
-            return known.last { $0.startTold && $0.startNs <= atNs }?.attribution
-        default:
-            return (known.last { $0.startNs <= atNs } ?? known[0]).attribution
-        }
+        registry.run(of: id, atNs: atNs, action: action)
     }
 
     /// The latest generation of a followed container; nil before its first.
-    public func latestGeneration(ofContainer id: String) -> ContainerAttribution? { runs[id]?.last?.attribution }
-    /// Generations begun during this trace, over all followed containers.
-    public var generationCount: Int { followed.values.reduce(0) { $0 + $1.generations } }
+    public func latestGeneration(ofContainer id: String) -> ContainerAttribution? { registry.latestRun(of: id) }
 
     /// Follows a container; a running one starts its first generation now, with
     /// `container_start` and a `snapshot` record per process already inside.
@@ -115,7 +102,7 @@ public final class ContainerTracker {
     /// the runtime only after its init had started): not one running at trace start.
     public func follow(_ info: ContainerInfo, tsNs: UInt64, processes: [ProcessEntry]? = nil,
                        observed: SnapshotRecord.Observed = .traceStart, emit: (TraceRecord) -> Void) {
-        if followed[info.id] == nil { followed[info.id] = (info.name ?? info.shortID, 0) }
+        registry.follow(id: info.id, name: info.name ?? info.shortID)
         describe(id: info.id, pod: info.pod, runtime: info.runtime)
         guard info.running, info.hostPID > 0, let inode = info.pidnsInode else { return }
         // 1, but for a container that joined another's namespace (a pod's, whose PID 1
@@ -133,7 +120,7 @@ public final class ContainerTracker {
         // exit happened before the tracer was attached.
         guard isAlive(hostPID: info.hostPID, inNamespace: inode) else {
             Log.logger.info("container's PID 1 is gone already; following its next start", metadata: [
-                "container": "\(followed[info.id]?.name ?? info.shortID)", "host_pid": "\(info.hostPID)"])
+                "container": "\(registry.name(of: info.id) ?? info.shortID)", "host_pid": "\(info.hostPID)"])
             return
         }
         let attribution = startGeneration(id: info.id, inode: inode, initHostPID: UInt32(info.hostPID),
@@ -144,7 +131,7 @@ public final class ContainerTracker {
 
     /// Pod and runtime of a container, for the records of its processes.
     public func describe(id: String, pod: PodMeta?, runtime: String?) {
-        if pod != nil || runtime != nil { identities[id] = (pod, runtime) }
+        registry.describe(id: id, pod: pod, runtime: runtime)
     }
 
     /// A live (not zombie) process that is still the init of this namespace.
@@ -167,7 +154,7 @@ public final class ContainerTracker {
 
     /// Follows a container that is not running yet, from its first start.
     public func follow(id: String, name: String) {
-        if followed[id] == nil { followed[id] = (name, 0) }
+        registry.follow(id: id, name: name)
     }
 
     /// Whether `inode` is among the namespaces created containers will join, handed
@@ -218,13 +205,13 @@ public final class ContainerTracker {
     public func settle(id: String, name: String?, pod: PodMeta? = nil, runtime: String? = nil) -> [UInt32] {
         // A short-lived container may be gone before the runtime is asked ("no such
         // container"), while its `create` event, late, has named it by now.
-        if name == nil && followed[id] == nil {
+        if name == nil && !registry.isFollowed(id) {
             for (created, createdName) in self.runtime?.takeCreated() ?? [] { follow(id: created, name: createdName) }
         }
         if let name {
-            if followed[id] == nil { followed[id] = (name, 0) }
+            registry.follow(id: id, name: name)
             describe(id: id, pod: pod, runtime: runtime)
-        } else if followed[id] != nil {
+        } else if registry.isFollowed(id) {
             // Followed meanwhile (its `create` event): its events are replayed as its own.
         } else {
             if rejected.count >= 4096 { rejected.removeAll() } // a bound; a forgotten ID is only asked again
@@ -288,7 +275,7 @@ public final class ContainerTracker {
         if let generation = joined[inode]?[id], !(generation.ended && startsInit) {
             return .keep(generation.attribution)
         }
-        if followed[id] != nil {
+        if registry.isFollowed(id) {
             guard startsInit else { return .drop }
             return .keep(startGeneration(id: id, inode: inode, initHostPID: event.hostPID, tsNs: event.tsNs,
                                          startedAt: nil, initNSPID: event.nsPID, emit: emit))
@@ -350,10 +337,10 @@ public final class ContainerTracker {
         // A (re)start of a followed container?
         if let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup"),
            let id = CgroupResolver.containerID(inCgroupFile: text) {
-            if followed[id] == nil {
+            if !registry.isFollowed(id) {
                 for (created, name) in runtime?.takeCreated() ?? [] { follow(id: created, name: name) }
             }
-            if followed[id] == nil, !rejected.contains(id), let runtime {
+            if !registry.isFollowed(id), !rejected.contains(id), let runtime {
                 // The runtime may answer only once the container has started: keep the
                 // namespace watched and its events held until it does.
                 if !event.isWatchedTentatively {
@@ -370,7 +357,7 @@ public final class ContainerTracker {
                existing.initHostPID == event.hostPID {
                 return .keep(existing.attribution)
             }
-            if followed[id] != nil {
+            if registry.isFollowed(id) {
                 let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
                                                   tsNs: event.tsNs, startedAt: nil, emit: emit)
                 // Unless the kernel side watched the namespace from this fork on, what
@@ -410,16 +397,14 @@ public final class ContainerTracker {
             joined[inode] = nil
             filter?.unwatch(pidNamespace: inode)
             // A pod's container runs once: the kubelet restarts it under a new ID.
-            if identities[generation.attribution.id]?.pod != nil { forget(containerID: generation.attribution.id) }
+            if registry.isPodContainer(generation.attribution.id) { forget(containerID: generation.attribution.id) }
         }
     }
 
     /// The runtime removed a container (`docker rm`): nothing of it is kept but the
     /// namespaces of a run still ending, which `prune` forgets in turn.
     public func forget(containerID id: String) {
-        followed[id] = nil
-        identities[id] = nil
-        runs[id] = nil
+        registry.forget(id)
         rejected.remove(id)
         for (inode, members) in joined where members[id]?.ended == true { joined[inode]![id] = nil }
     }
@@ -427,23 +412,7 @@ public final class ContainerTracker {
     private func startGeneration(id: String, inode: UInt32, initHostPID: UInt32, tsNs: UInt64,
                                  startedAt: String?, initNSPID: UInt32 = 1,
                                  emit: (TraceRecord) -> Void) -> ContainerAttribution {
-        var entry = followed[id] ?? (String(id.prefix(12)), 0)
-        let identity = identities[id]
-        if entry.generations == 0, identity?.pod == nil { entry.generations = previousGenerations?(id, nil) ?? 0 }
-        entry.generations += 1
-        followed[id] = entry
-        var generation = entry.generations
-        if let pod = identity?.pod {
-            let key = "\(pod.namespace)/\(pod.name)/\(entry.name)"
-            // A bound: a forgotten pod's count continues from `previousGenerations`.
-            if podGenerations.count >= Self.maxProcesses { podGenerations.removeAll() }
-            generation = (podGenerations[key] ?? previousGenerations?(id, key) ?? 0) + 1
-            podGenerations[key] = generation
-        }
-        let attribution = ContainerAttribution(id: id, name: entry.name, generation: generation,
-                                               pod: identity?.pod, runtime: identity?.runtime ?? defaultRuntime)
-        runs[id, default: []].append((attribution, tsNs, false))
-        if runs[id]!.count > Self.runsKept { runs[id]!.removeFirst() }
+        let attribution = registry.startRun(of: id, startNs: tsNs)
         let run = Generation(attribution: attribution, initHostPID: initHostPID, initNSPID: initNSPID)
         if initNSPID == 1 {
             namespaces[inode] = run
@@ -453,7 +422,7 @@ public final class ContainerTracker {
         foreign[inode] = nil
         watch(inode, emit: emit)
         Log.logger.info("following a new generation", metadata: [
-            "container": "\(entry.name)", "generation": "\(entry.generations)", "pidns": "\(inode)",
+            "container": "\(attribution.name)", "generation": "\(attribution.generation)", "pidns": "\(inode)",
             "host_pid": "\(initHostPID)",
         ])
         emit(.containerStart(ContainerLifecycle(
