@@ -12,10 +12,12 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibbpf", path: "Sources/CLibbpf"),
+        // The history database: Debian's libsqlite3.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // The event ABI shared with bpf/, and the embedded BPF object (skeleton made by `make`).
         .target(name: "CPidtrace", dependencies: ["CLibbpf"]),
         .target(name: "PidtraceCore", dependencies: [
-            "CPidtrace", "CLibbpf", .product(name: "Logging", package: "swift-log"),
+            "CPidtrace", "CLibbpf", "CSQLite", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [
             // Release builds skip the run-time exclusivity checks (swift_beginAccess on
             // every access to a class's stored property: a few % of the reader's CPU per
