@@ -3,10 +3,13 @@
 // directory this user cannot write.
 //
 //   history-writer fill DIR FILE...  commit each container generation of the recordings
-//   history-writer loop DIR FILE     commit the file's generations again and again until
+//   history-writer loop DIR FILE [CAP]
+//                                    commit the file's generations again and again until
 //                                    killed, entry N as boot "loop-PID", init PID and
 //                                    generation N, ended N s after the first; prints
-//                                    "committed N" once it is committed
+//                                    "committed N" once it is committed. With CAP
+//                                    (bytes): prunes to it after each commit, printing
+//                                    "size BEFORE AFTER evicted N"
 //   history-writer hold DIR          open DIR for writing, print "open", keep it until
 //                                    stdin closes
 //
@@ -57,6 +60,7 @@ do {
         say("committed \(committed)")
     case "loop":
         let templates = try entries(files[0])
+        let cap = files.count > 1 ? Int(files[1]) : nil
         var n = 0
         while true {
             for var entry in templates {
@@ -68,6 +72,11 @@ do {
                 entry.endUnixNs = templates[0].endUnixNs + n * 1_000_000_000 // one a second, in order
                 try store.commit(entry)
                 say("committed \(n)")
+                if let cap {
+                    let grown = store.directoryBytes()
+                    let pruned = try store.prune(retain: .seconds(86_400 * 36_500), maxBytes: cap)
+                    say("size \(grown) \(pruned.bytesAfter) evicted \(pruned.evicted)")
+                }
             }
         }
     case "hold":

@@ -80,6 +80,18 @@ final class SQLiteDatabase {
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Copies the WAL into the database and empties it (TRUNCATE), without waiting for
+    /// readers: a reader's snapshot would make a busy handler wait, and the writer with
+    /// it. false: a reader kept part of the WAL; the next checkpoint takes it.
+    func checkpoint() throws(SQLiteError) -> Bool {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, Self.busyTimeoutMs) }
+        let rc = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        if rc == SQLITE_BUSY { return false }
+        guard rc == SQLITE_OK else { throw SQLiteError("checkpoint", code: rc, db: handle) }
+        return true
+    }
+
     /// Runs `body` in one write transaction, taken at once (IMMEDIATE) so it cannot fail
     /// half-way for a lock; rolled back when `body` throws or the commit fails.
     func transaction<T>(_ body: () throws -> T) throws -> T {

@@ -8,11 +8,11 @@ import Testing
 @Suite("History store: SIGKILL mid-write")
 struct HistoryCrashTests {
     /// The helper commits as fast as it can (a few ms each, mostly the fsync), so a kill
-    /// at a random point lands inside a commit nearly always.
-    static func killedWriter(_ directory: String, afterCommits target: Int) throws -> (pid: Int32, committed: Int) {
+    /// at a random point lands inside a commit (or, with a cap, a prune) nearly always.
+    static func killedWriter(_ directory: String, afterCommits target: Int, cap: Int? = nil) throws -> (pid: Int32, committed: Int) {
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: HistoryTools.writer)
-        writer.arguments = ["loop", directory, ReportFixture.path("nginx-noexec-restart")]
+        writer.arguments = ["loop", directory, ReportFixture.path("nginx-noexec-restart")] + (cap.map { [String($0)] } ?? [])
         let output = Pipe()
         writer.standardOutput = output
         try writer.run()
@@ -55,6 +55,26 @@ struct HistoryCrashTests {
             let store = try HistoryStore.open(directory: dir.path)
             #expect(try store.entries().count == total)
             for e in try store.entries().suffix(3) { #expect(try !store.records(of: e).isEmpty) }
+        }
+    }
+
+    @Test func aWriterKilledWhilePruningLeavesAWholeDatabaseUnderTheCap() throws {
+        let dir = TemporaryDirectory()
+        let database = dir.path + "/" + HistoryStore.databaseName
+        let cap = 256 << 10
+        for round in 1...4 {
+            // Past 150 commits the cap is reached: each prune then evicts, vacuums and checkpoints.
+            let (pid, committed) = try Self.killedWriter(dir.path, afterCommits: 150 + 20 * round + Int.random(in: 0..<20), cap: cap)
+            #expect(try HistoryTools.sqlite3(database, "PRAGMA integrity_check") == "ok")
+            let mine = "FROM entries WHERE boot_id = 'loop-\(pid)'"
+            let newest = Int(try HistoryTools.sqlite3(database, "SELECT max(generation) \(mine)")) ?? -1
+            let oldest = Int(try HistoryTools.sqlite3(database, "SELECT min(generation) \(mine)")) ?? -1
+            #expect(newest == committed || newest == committed + 1, "round \(round): newest \(newest) of \(committed)")
+            // Eviction takes the oldest first: what is left is one unbroken run up to the newest.
+            #expect(try HistoryTools.sqlite3(database, "SELECT count(*) \(mine)") == String(newest - oldest + 1))
+            let store = try HistoryStore.open(directory: dir.path)
+            _ = try store.prune(retain: .seconds(86_400), maxBytes: cap)
+            #expect(store.directoryBytes() <= cap)
         }
     }
 }

@@ -63,6 +63,32 @@ struct HistoryStoreTests {
         #expect(try store.records(of: back) == [])
     }
 
+    /// WAL: a reader in the middle of a read (a snapshot held) neither blocks the
+    /// writer's commits nor its prune, and sees the new entries on its next read.
+    @Test func aReaderNeverBlocksTheWriter() throws {
+        let dir = TemporaryDirectory()
+        let writer = try HistoryStore.open(directory: dir.path)
+        let template = try #require(try HistoryFixture.entries("init-ignores").first)
+        for n in 1...3 { try writer.commit(HistoryFixture.numbered(n, of: template)) }
+        let reader = try HistoryStore.openReadOnly(directory: dir.path)
+        let reading = try reader.db.statement("SELECT generation FROM entries ORDER BY id")
+        #expect(try reading.step()) // a read transaction is open on the first three
+        let start = Date()
+        for n in 4...6 { #expect(try writer.commit(HistoryFixture.numbered(n, of: template))) }
+        let pruned = try writer.prune(retain: .seconds(1), maxBytes: 256 << 20,
+                                      nowUnixNs: HistoryFixture.numbered(5, of: template).endUnixNs)
+        #expect(pruned.expired == 3 && !pruned.checkpointed) // the reader's snapshot keeps the WAL
+        #expect(Date().timeIntervalSince(start) < 1, "the writer waited for the reader")
+        var seen = [reading.int(0)]
+        while try reading.step() { seen.append(reading.int(0)) }
+        reading.reset()
+        #expect(seen == [1, 2, 3])
+        #expect(try reader.entries().map(\.generation) == [4, 5, 6])
+        let later = try writer.prune(retain: .seconds(1), maxBytes: 256 << 20,
+                                     nowUnixNs: HistoryFixture.numbered(6, of: template).endUnixNs)
+        #expect(later.expired == 1 && later.checkpointed) // the reader is done: the WAL is emptied
+    }
+
     @Test func aReopenedStoreContinuesTheNumbering() throws {
         let dir = TemporaryDirectory()
         do {
