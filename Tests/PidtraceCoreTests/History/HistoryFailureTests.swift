@@ -136,4 +136,29 @@ struct HistoryFailureTests {
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/none")) // reading creates nothing
     }
+
+    /// The agent's directory is 0700: another user is told so, not that there is no history.
+    @Test func aHistoryThisUserMayNotReadIsSaidSo() throws {
+        let dir = TemporaryDirectory()
+        chmod(dir.path, 0o755)
+        let state = dir.path + "/state"
+        try HistoryStore.open(directory: state).commit(try #require(try HistoryFixture.entries("init-killed").first))
+        if getuid() == 0 {
+            let pidtrace = dir.path + "/pidtrace" // a copy nobody may run
+            try FileManager.default.copyItem(atPath: HistoryTools.pidtrace, toPath: pidtrace)
+            let r = try HistoryTools.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", pidtrace,
+                                                               "history", "--state-dir", state])
+            #expect(r.status == 66)
+            #expect(r.stderr == "pidtrace: error: cannot read the history in \(state): Permission denied\n")
+        } else {
+            chmod(state, 0o000)
+            defer { chmod(state, 0o700) }
+            #expect {
+                try HistoryStore.openReadOnly(directory: state)
+            } throws: { error in
+                guard case let .unreadableDirectory(p, errno)? = error as? HistoryError else { return false }
+                return p == state && errno == EACCES
+            }
+        }
+    }
 }

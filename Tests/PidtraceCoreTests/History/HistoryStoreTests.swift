@@ -170,4 +170,16 @@ struct HistoryStoreTests {
         #expect(known.map(\.entries) == [3, 8, 1])
         #expect(known[2].pod == "cp1" && known[2].namespace == "shop")
     }
+
+    @Test func sinceTakesATimeAgoOrAnRFC3339Time() {
+        let now = 1_800_000_000_000_000_000
+        #expect(HistoryTimeText.since("24h", nowUnixNs: now) == now - 86_400_000_000_000)
+        #expect(HistoryTimeText.since("90s", nowUnixNs: now) == now - 90_000_000_000)
+        #expect(HistoryTimeText.since("7d", nowUnixNs: now) == now - 604_800_000_000_000)
+        #expect(HistoryTimeText.since("2026-12-01T00:00:00Z") == 1_796_083_200_000_000_000)
+        for bad in ["", "h", "24", "-1h", "1w", "yesterday", "2026-12-01", "99999999999999999999d"] {
+            #expect(HistoryTimeText.since(bad) == nil, "\(bad)")
+        }
+        #expect(HistoryTimeText.duration("7d") == .seconds(604_800))
+    }
 }
