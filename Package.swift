@@ -12,10 +12,13 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibbpf", path: "Sources/CLibbpf"),
+        // The history database (Debian's libsqlite3) and its compressed records (zlib).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The event ABI shared with bpf/, and the embedded BPF object (skeleton made by `make`).
         .target(name: "CPidtrace", dependencies: ["CLibbpf"]),
         .target(name: "PidtraceCore", dependencies: [
-            "CPidtrace", "CLibbpf", .product(name: "Logging", package: "swift-log"),
+            "CPidtrace", "CLibbpf", "CSQLite", "CZlib", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [
             // Release builds skip the run-time exclusivity checks (swift_beginAccess on
             // every access to a class's stored property: a few % of the reader's CPU per
@@ -29,6 +32,8 @@ let package = Package(
         ]),
         .executableTarget(name: "pidtrace", dependencies: ["PidtraceCLI"]),
         .executableTarget(name: "pipeline-bench", dependencies: ["PidtraceCore", "CPidtrace"], path: "bench/pipeline"),
+        // Drives the history store from another process for PidtraceCoreTests (SIGKILL mid-write, the lock).
+        .executableTarget(name: "history-writer", dependencies: ["PidtraceCore"], path: "Tests/HistoryWriter"),
         .testTarget(name: "PidtraceCoreTests", dependencies: ["PidtraceCore", "PidtraceCLI", "CPidtrace"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PidtraceIntegrationTests", dependencies: ["PidtraceCore"]),
     ]

@@ -71,7 +71,7 @@ struct Summary: ParsableCommand {
     }
 
     /// The page replaces `path`; a file that cannot be created is 73 (EX_CANTCREAT).
-    private static func writeHTML(_ bytes: [UInt8], to path: String) throws {
+    static func writeHTML(_ bytes: [UInt8], to path: String) throws {
         if path == "-" { return try RecordedFile.write(bytes) }
         let output: OutputFile
         do {

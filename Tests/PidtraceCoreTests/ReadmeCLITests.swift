@@ -76,7 +76,8 @@ struct ReadmeCLITests {
                 statuses.insert(Int32(n)!)
             }
         }
-        for file in ["Sources/PidtraceCore/Session/TraceError.swift", "Sources/PidtraceCore/Containers/ContainerError.swift"] {
+        for file in ["Sources/PidtraceCore/Session/TraceError.swift", "Sources/PidtraceCore/Containers/ContainerError.swift",
+                     "Sources/PidtraceCore/History/HistoryError.swift"] {
             let source = try Self.text(file)
             let body = try #require(source.range(of: "var exitStatus: Int32 {"))
             let end = try #require(source.range(of: "\n    }\n", range: body.upperBound..<source.endIndex))

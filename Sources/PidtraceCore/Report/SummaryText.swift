@@ -28,9 +28,7 @@ extension TraceReport {
                              + "(\(F.printable(String(group[0].id.prefix(12)))) … \(F.printable(String(group[group.count - 1].id.prefix(12))))), "
                              + "\(total) generations in the file")
             }
-            for run in CrashLoop.runs(generations.filter { $0.container.map { ids.contains($0.id) } ?? false }) {
-                lines += run.count >= CrashLoop.minimumRun ? crashLoopLines(run) : run.flatMap(generationLines)
-            }
+            lines += storyLines(generations.filter { $0.container.map { ids.contains($0.id) } ?? false })
         }
         let namespaces = generations.filter { $0.container == nil }
         if !namespaces.isEmpty {
@@ -39,6 +37,19 @@ extension TraceReport {
             for g in namespaces { lines += generationLines(g) }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What `summary` prints under a container's heading for its generations (those of
+    /// one container, or of several by one name, in order): each generation's story, a
+    /// crash loop rolled up. `pidtrace why` prints this for generations from the history.
+    public func storyText(_ generations: [Generation]) -> String {
+        storyLines(generations).joined(separator: "\n") + "\n"
+    }
+
+    private func storyLines(_ generations: [Generation]) -> [String] {
+        CrashLoop.runs(generations).flatMap { run in
+            run.count >= CrashLoop.minimumRun ? crashLoopLines(run) : run.flatMap(generationLines)
+        }
     }
 
     private func generationLines(_ g: Generation) -> [String] {
