@@ -40,20 +40,12 @@ enum CLIValues {
         return UInt32(bytes)
     }
 
-    /// "7d", "24h", "30m", "90s" (or seconds without a unit) → seconds.
-    static func duration(_ text: String) throws -> Double {
-        let trimmed = text.trimmingWhitespace()
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400]
-        var digits = Substring(trimmed)
-        var unit = 1.0
-        if let last = digits.last, let seconds = units[last] {
-            unit = seconds
-            digits = digits.dropLast()
-        }
-        guard let n = Double(digits), n.isFinite, n > 0, n * unit <= 10 * 365 * 86400 else {
+    /// "7d", "24h", "30m", "90s": as `history --since` reads a time ago.
+    static func duration(_ text: String) throws -> Duration {
+        guard let d = HistoryTimeText.duration(text.trimmingWhitespace()), d > .zero else {
             throw ValidationError("'\(text)' is not a duration such as 90s, 30m, 24h or 7d")
         }
-        return n * unit
+        return d
     }
 
     /// "256MiB", "1G", "512K", "4096" (bytes) → bytes; binary units (K = KiB = 1024).

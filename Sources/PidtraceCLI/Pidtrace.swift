@@ -14,7 +14,7 @@ public struct Pidtrace: ParsableCommand {
 
             """ + "\n" + ExitStatuses.help,
         version: pidtraceVersion,
-        subcommands: [Trace.self, Ps.self, Check.self, Summary.self, Tree.self, History.self, Why.self],
+        subcommands: [Trace.self, Agent.self, Ps.self, Check.self, Summary.self, Tree.self, History.self, Why.self],
         defaultSubcommand: Trace.self)
 
     public init() {}

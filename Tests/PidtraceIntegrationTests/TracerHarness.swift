@@ -28,11 +28,13 @@ final class TracerRun {
     /// With `table`, the table goes to `tablePath` (else `--quiet`).
     let tablePath: String?
 
-    init(_ arguments: [String], table: Bool = false) throws {
+    /// `agent`: `pidtrace agent -o FILE` and `arguments` (the agent shows no table).
+    init(_ arguments: [String], table: Bool = false, agent: Bool = false) throws {
         outputPath = NSTemporaryDirectory() + "pidtrace-test-\(UUID().uuidString).ndjson"
         tablePath = table ? outputPath + ".table" : nil
         process.executableURL = URL(fileURLWithPath: pidtraceBinary())
-        process.arguments = ["-o", outputPath] + (table ? [] : ["--quiet"]) + arguments
+        process.arguments = agent ? ["agent", "-o", outputPath] + arguments
+            : ["-o", outputPath] + (table ? [] : ["--quiet"]) + arguments
         process.standardError = stderrPipe
         if let tablePath {
             guard FileManager.default.createFile(atPath: tablePath, contents: nil),

@@ -38,16 +38,22 @@ extension HistoryEntry {
     /// The entry for a generation that ended while no agent was running: only what the
     /// runtime still says (its exit code, its finish time), and a headline saying so.
     /// `finishedAt` (RFC 3339, as the runtime gives it) also keeps it from being written twice.
+    /// `runsMissed`: the runs that ended meanwhile, by the runtime's restart count (this
+    /// entry is the last of them; the runtime keeps only its end).
     public static func notObserved(containerID: String, name: String?, runtime: String?, pod: PodMeta?,
-                                   generation: Int, bootID: String, exitCode: Int?, finishedAt: String) -> HistoryEntry {
-        let ended = exitCode.map { "exited with code " + ExitCodeMeaning.explained($0) } ?? "ended"
+                                   generation: Int, runsMissed: Int = 1, bootID: String, exitCode: Int?,
+                                   finishedAt: String) -> HistoryEntry {
+        let exited = exitCode.map { "exited with code " + ExitCodeMeaning.explained($0) } ?? "ended"
+        let said = runsMissed > 1
+            ? "the runtime's restart count says \(runsMissed) runs ended meanwhile; the last \(exited)"
+            : "the runtime says it \(exited)"
         return HistoryEntry(
             bootID: bootID, containerID: containerID, containerName: name, runtime: runtime, pod: pod?.name,
             namespace: pod?.namespace, podUID: pod?.uid, generation: generation, initHostPID: 0, pidns: 0, initNSPID: nil,
             execChain: [], start: nil, end: TraceReport.Stamp(time: finishedAt, tsNs: nil), startSeen: false,
             endUnixNs: unixNs(finishedAt) ?? nowUnixNs(), how: "unknown", exitCode: exitCode, signal: nil, sender: nil,
             cause: .unknown,
-            headline: "not observed (no agent was running): the runtime says it \(ended) at \(ReportFormat.printable(finishedAt))",
+            headline: "not observed (no agent was running): \(said) at \(ReportFormat.printable(finishedAt))",
             findings: [], sigtermIgnored: false, stopDelayNs: nil, oomKills: [], neverReaped: [], processesSeen: 0,
             observed: false, runtimeFinishedAt: finishedAt, records: [], storeID: nil)
     }

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Glibc
+import PidtraceCore
+
+struct Agent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Follow every container on the host, always on: a history of each run's end, and metrics.",
+        discussion: """
+            Every container of Docker and Podman (through their API socket, when one
+            answers) and of containerd and CRI-O pods (through their state on disk),
+            running now or created later, is traced as `pidtrace --container` traces
+            one. Host processes outside containers are left out in the kernel, unless
+            --include-host.
+
+            When a container generation ends (its PID 1 gone, its namespace torn
+            down) the agent commits a history entry to a SQLite database in
+            --state-dir: how it ended, who caused it, the story `pidtrace summary`
+            tells, and the generation's records (bounded). `pidtrace history` and
+            `pidtrace why` read it, also while the agent runs. /metrics serves
+            Prometheus counters of the same ends, and the agent's own health.
+
+            Without --json or --output the agent writes only its history and
+            metrics. SIGINT or SIGTERM stops it (what is recorded is flushed);
+            SIGHUP reopens the --output file.
+
+            Examples:
+              pidtrace agent                                  history in /var/lib/pidtrace, metrics on 127.0.0.1:9464
+              pidtrace agent --json                           also NDJSON on standard output, for a log pipeline
+              pidtrace agent --state-dir /data/pidtrace --retain 3d --metrics-address 0.0.0.0:9464
+              pidtrace why web                                later: why did web's PID 1 end?
+
+            """ + "\n" + ExitStatuses.help)
+
+    @Option(help: ArgumentHelp("The history's directory (created 0700 when missing).", valueName: "DIR"))
+    var stateDir = HistoryStore.defaultDirectory
+
+    @Option(help: ArgumentHelp("Keep history entries this long (e.g. 7d, 24h).", valueName: "DURATION"),
+            transform: CLIValues.duration)
+    var retain: Duration = .seconds(7 * 86400)
+
+    @Option(help: ArgumentHelp("The most the state directory may hold (e.g. 256MiB, 1GiB); oldest entries go first.",
+                               valueName: "SIZE"), transform: CLIValues.byteSize)
+    var maxStateSize = 256 << 20
+
+    @Option(help: ArgumentHelp("Serve /metrics and /healthz here; 'none' turns it off.", valueName: "HOST:PORT"))
+    var metricsAddress = "127.0.0.1:9464"
+
+    @Flag(help: "Write NDJSON to standard output too.")
+    var json = false
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp(
+        "Record NDJSON to FILE too (created 0600; appended to when it exists).", valueName: "FILE"))
+    var output: String?
+
+    @Flag(help: "Trace host processes outside containers too (costs the agent every host fork, exec and exit).")
+    var includeHost = false
+
+    @Option(help: ArgumentHelp(
+        "A CRI runtime's state directory (repeatable; default: /run/containerd and /run/containers/storage).",
+        valueName: "DIR"))
+    var runtimeRoot: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Docker API socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).", valueName: "unix:///PATH"))
+    var dockerHost: String?
+
+    @OptionGroup(title: "Events")
+    var tracing: TracingOptions
+
+    @OptionGroup(title: "Diagnostics")
+    var diagnostics: DiagnosticOptions
+
+    mutating func validate() throws {
+        try tracing.check()
+        if stateDir.isEmpty { throw ValidationError("--state-dir needs a directory") }
+        if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
+        if runtimeRoot.contains(where: { $0.isEmpty }) { throw ValidationError("--runtime-root needs a directory") }
+        if let dockerHost {
+            do {
+                _ = try DockerEndpoint.socketPath(fromURL: dockerHost, source: "--docker-host")
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    func run() throws {
+        Log.bootstrap(level: diagnostics.logLevel)
+        StopRequest.installSignalHandlers()
+        do {
+            let agent = try NodeAgent(options: options())
+            let stop = try agent.run()
+            StandardError.line("pidtrace agent: \(stop.events) events, \(stop.lost) lost (\(stop.reason))")
+        } catch {
+            StandardError.line("pidtrace agent: error: \(error)")
+            throw ExitCode(error.exitStatus)
+        }
+    }
+
+    func options(proc: ProcReader = ProcReader()) -> NodeAgent.Options {
+        var o = NodeAgent.Options()
+        o.trace = traceOptions(proc: proc)
+        o.stateDirectory = stateDir
+        o.retain = retain
+        o.maxStateBytes = maxStateSize
+        return o
+    }
+
+    func traceOptions(proc: ProcReader = ProcReader()) -> TraceOptions {
+        var o = TraceOptions()
+        tracing.apply(to: &o)
+        o.followAllContainers = true
+        o.outputPath = output
+        o.outputMode = .append
+        o.jsonToStdout = json
+        o.quiet = true
+        o.verbose = diagnostics.verbose
+        o.dockerHost = dockerHost
+        if !runtimeRoot.isEmpty { o.runtimeRoots = runtimeRoot }
+        if includeHost, let host = proc.namespaceInode(pid: 1) { o.tracer.pidNamespaces = [host] }
+        return o
+    }
+}

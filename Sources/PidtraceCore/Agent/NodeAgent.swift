@@ -1,0 +1,85 @@
+/// `pidtrace agent`: the trace of every container on the host (the session `trace`
+/// runs, following `FollowPolicy.allContainers`), with the agent's observer: each ended
+/// generation goes into the history, its numbers continue from it, and runs that ended
+/// while no agent ran are entered as not observed.
+public final class NodeAgent {
+    public struct Options: Sendable {
+        public var trace = TraceOptions()
+        public var stateDirectory = HistoryStore.defaultDirectory
+        public var retain: Duration = .seconds(7 * 86400)
+        public var maxStateBytes = 256 << 20
+
+        public init() {}
+    }
+
+    private let session: TraceSession
+    private let recorder: AgentRecorder
+
+    public init(options: Options, proc: ProcReader = ProcReader()) throws(AgentError) {
+        var trace = options.trace
+        trace.followAllContainers = true
+        // Privilege first: without it the state directory may not be writable either.
+        do { try TraceSession.checkHost(proc: proc) } catch { throw .trace(error) }
+        let store: HistoryStore, numbers: HistoryStore
+        do {
+            store = try HistoryStore.open(directory: options.stateDirectory)
+            numbers = try HistoryStore.openReadOnly(directory: options.stateDirectory)
+        } catch { throw .history(error) }
+        let bootID = HostIdentity.current().bootID
+        let missed = MissedEnds(stateDirectory: options.stateDirectory)
+        if let since = missed.lastAliveUnixNs() {
+            Self.enterMissedEnds(missed, since: since, store: store, bootID: bootID, dockerHost: trace.dockerHost, proc: proc)
+        }
+        missed.beat()
+        let writer = HistoryWriter(store: store, retain: options.retain, maxBytes: options.maxStateBytes)
+        recorder = AgentRecorder(writer: writer, numbers: numbers, bootID: bootID, clock: BootClock(), heartbeat: missed)
+        do {
+            session = try TraceSession(options: trace, observers: [recorder], proc: proc)
+        } catch {
+            writer.finish()
+            throw .trace(error)
+        }
+    }
+
+    /// Runs until SIGINT/SIGTERM; everything ended by then is committed.
+    public func run() throws(AgentError) -> StopInfo {
+        do { return try session.run() } catch { throw .trace(error) }
+    }
+
+    private static func enterMissedEnds(_ missed: MissedEnds, since: Int, store: HistoryStore, bootID: String,
+                                        dockerHost: String?, proc: ProcReader) {
+        guard var resolver = try? ContainerResolver(dockerHost: dockerHost, proc: proc),
+              let runtime = try? resolver.api.api.version().runtimeName else { return }
+        resolver.api.runtime = runtime
+        for entry in missed.entries(api: resolver.api, store: store, sinceUnixNs: since, bootID: bootID) {
+            do {
+                if try store.commit(entry) {
+                    Log.logger.info("a generation ended while no agent ran", metadata: [
+                        "container": "\(entry.containerName ?? entry.containerID)", "generation": "\(entry.generation)"])
+                }
+            } catch {
+                Log.logger.error("history entry not written: \(error)")
+            }
+        }
+    }
+}
+
+/// Why the agent could not start or went on: the trace's errors, or the history's.
+public enum AgentError: Error, CustomStringConvertible {
+    case trace(TraceError)
+    case history(HistoryError)
+
+    public var description: String {
+        switch self {
+        case let .trace(e): e.description
+        case let .history(e): e.description
+        }
+    }
+
+    public var exitStatus: Int32 {
+        switch self {
+        case let .trace(e): e.exitStatus
+        case let .history(e): e.exitStatus
+        }
+    }
+}
