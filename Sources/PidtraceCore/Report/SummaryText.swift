@@ -71,7 +71,7 @@ extension TraceReport {
             let to = F.printable(g.end?.time ?? "?") + (g.lifetimeNs.map { " (\(F.duration($0)))" } ?? "")
             lines.append("    from \(from) to \(to)")
         }
-        if let cause = g.startedBy { lines.append("    started by: " + cause.text) }
+        if let cause = g.startedBy { lines.append("    started by: " + cause.text(RuntimeAdvice(g.container))) }
         let ended = g.initHostPID == nil ? "\(initLabel) is not in the file" : F.ending(g.ending, complete: stream.complete)
         lines.append("    ended: " + ended)
         lines += findingLines(g.findings)
