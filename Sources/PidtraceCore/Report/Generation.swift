@@ -12,6 +12,9 @@ extension TraceReport {
         public var initNSPID: Int?
         /// The init is not its namespace's PID 1: the container joined a shared namespace.
         public var initJoinedNamespace: Bool { (initNSPID ?? 1) != 1 }
+        /// How a label names the init: "PID 1", or "init" for one that joined a shared
+        /// namespace (a pod's, whose PID 1 is the sandbox's, not this container's).
+        public var initLabel: String { initJoinedNamespace ? "init" : "PID 1" }
         /// PID 1's command lines in order: its argv at trace start (a `snapshot`), then each exec.
         public var execChain: [ExecStep] = []
         public var start: Stamp?
