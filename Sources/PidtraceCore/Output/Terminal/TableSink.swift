@@ -132,14 +132,16 @@ public final class TableSink: RecordSink {
         return bare + "\n" + String(repeating: " ", count: 13) + "▸ " + details[1]
     }
 
-    /// "the runtime: start (its restart policy, restart 3)", "the runtime: kill SIGTERM".
+    /// "the runtime: start (its restart policy, restart 3)", "the runtime: kill SIGTERM",
+    /// "the runtime: start failed (exit status 127): …its error…".
     private func runtimeRow(_ r: RuntimeEventRecord) -> String {
-        var what = r.action
+        var what = r.action == RuntimeEventRecord.startFailed ? "start failed" : r.action
         if r.action == "start", let count = r.restartCount {
             what += count > 0 ? " by its restart policy (restart \(count))" : " (a start request)"
         }
         if let signal = r.signal { what += " " + SignalName.of(signal) }
         if let code = r.exitCode { what += " (exit status \(code))" }
+        if let error = r.error { what += ": " + TerminalText.printable(Array(error.utf8)) }
         let row = timeOfDay(r.tsNs) + " " + pad(Self.eventLabel(runtime: r.container.runtime), Self.eventWidth) + " "
             + (layout.container.map { pad(Self.truncated(r.container.name, to: $0), $0) + " " } ?? "")
         // No process: its PID and COMM columns stay empty, the words go under DETAIL.
