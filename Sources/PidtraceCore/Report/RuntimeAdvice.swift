@@ -14,14 +14,16 @@ struct RuntimeAdvice {
     let runtime: Runtime
     /// The container's name, or its pod's and name, as the runtime's commands take them.
     private let target: String
+    /// A pod's namespace and name, as `kubectl describe pod` takes them.
+    private let podTarget: String
 
     init(_ container: TraceReport.ContainerIdentity?) {
         typealias F = ReportFormat
         if let pod = container?.pod {
             runtime = .kubernetes
             let namespace = pod.namespace.isEmpty ? "" : "-n " + ShellQuote.quote(F.printable(pod.namespace)) + " "
-            target = namespace + ShellQuote.quote(F.printable(pod.name))
-                + (container?.name.map { " -c " + ShellQuote.quote(F.printable($0)) } ?? "")
+            podTarget = namespace + ShellQuote.quote(F.printable(pod.name))
+            target = podTarget + (container?.name.map { " -c " + ShellQuote.quote(F.printable($0)) } ?? "")
         } else {
             switch container?.runtime {
             case "docker": runtime = .docker
@@ -29,6 +31,7 @@ struct RuntimeAdvice {
             default: runtime = .unknown
             }
             target = container?.name.map { ShellQuote.quote(F.printable($0)) } ?? "CONTAINER"
+            podTarget = ""
         }
     }
 
@@ -81,6 +84,25 @@ struct RuntimeAdvice {
     var exec: String {
         if let cli { return "`\(cli) exec`" }
         return runtime == .kubernetes ? "`kubectl exec`" : "`docker exec`"
+    }
+
+    /// The runtime by name, as a sentence says it: "Docker", "Podman", "the runtime".
+    var runtimeName: String {
+        switch runtime {
+        case .docker: "Docker"
+        case .podman: "Podman"
+        case .kubernetes, .unknown: "the runtime"
+        }
+    }
+
+    /// Where the runtime keeps why it could not start a container.
+    var startError: String {
+        switch runtime {
+        case .docker: "the runtime's error (`docker inspect -f '{{.State.Error}}' \(target)`)"
+        case .podman: "the error `podman run` or `podman start` printed"
+        case .kubernetes: "the container's last state and its message (`kubectl describe pod \(podTarget)`)"
+        case .unknown: "the runtime's error (`docker inspect -f '{{.State.Error}}' CONTAINER`, or what `podman start` printed)"
+        }
     }
 
     /// The requests that start a run (the runtime's events say only that one did).
