@@ -59,8 +59,9 @@ extension Diagnosis {
                 text: "The entrypoint never started: \(who) exited with code \(code) without exec'ing it, after the runtime "
                     + "had started the container. runc refuses a missing entrypoint, or one without an execute bit, "
                     + "before the start, so here the exec itself failed (or runc's init, just before it): the kernel "
-                    + "refuses a binary for another architecture or a script without a `#!` line (ENOEXEC), and a "
-                    + "script whose `#!` interpreter is missing (ENOENT). runc writes the reason to the container's output.",
+                    + "refuses, among others, a binary for another architecture or a script without a `#!` line "
+                    + "(ENOEXEC), and a script whose `#!` interpreter is missing (ENOENT). runc writes the reason to the "
+                    + "container's output.",
                 fix: "see the container's output (\(advice.logs): runc writes `exec PATH: REASON` there), or trace with "
                     + "`--events +exec_failed`, which records the failed exec with its path and error")
         }
