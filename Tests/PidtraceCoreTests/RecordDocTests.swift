@@ -152,6 +152,8 @@ struct RecordDocTests {
             .runtimeEvent(RuntimeEventRecord(tsNs: 7, container: web, action: "start", runtimeTimeNs: 1, restartCount: 2)),
             .runtimeEvent(RuntimeEventRecord(tsNs: 7, container: web, action: "kill", runtimeTimeNs: 1, signal: 15)),
             .runtimeEvent(RuntimeEventRecord(tsNs: 7, container: web, action: "die", runtimeTimeNs: 1, exitCode: 143)),
+            .runtimeEvent(RuntimeEventRecord(tsNs: 7, container: web, action: "start_failed", runtimeTimeNs: nil, exitCode: 127,
+                                             error: "OCI runtime create failed")),
             .stop(stop),
         ]
     }

@@ -138,3 +138,38 @@ extension TableLineTests {
         #expect(start.hasSuffix("the runtime: start by its restart policy (restart 3)"), "\(start)")
     }
 }
+
+@Suite("TableSink EVENT column")
+struct TableEventColumnTests {
+    /// Where a header's column starts, in characters.
+    static func column(_ name: String, of header: String) throws -> Int {
+        try #require(header.range(of: name)).lowerBound.utf16Offset(in: header)
+    }
+
+    /// A reap is a record of its own (`ReapRecord`), shown as "reap".
+    @Test("every kind fits the column: HOST-PID, PIDNS and DETAIL stay under their headers",
+          arguments: EventKind.allCases.filter { $0 != .reap })
+    func everyKindKeepsTheColumnsAligned(kind: EventKind) throws {
+        let sink = TableSink(output: try OutputFile(path: "/dev/null", mode: .append), clock: BootClock(offsetNs: 0))
+        let line = try #require(sink.line(for: .process(ProcessRecord(event: .sample(kind)))))
+        let header = TableSink.header
+        let pidEnd = try Self.column("HOST-PID", of: header) + "HOST-PID".count
+        #expect(line.prefix(pidEnd).hasSuffix(" 4242"), "\(kind.name): \(line)")
+        let pidnsEnd = try Self.column("PIDNS", of: header) + "PIDNS".count
+        #expect(line.prefix(pidnsEnd).hasSuffix(" 4026532999"), "\(kind.name): \(line)")
+        #expect(line.dropFirst(try Self.column("DETAIL", of: header) - 1).first == " ", "\(kind.name): \(line)")
+        #expect(TableSink.eventLabel(kind).count <= TableSink.eventWidth)
+    }
+
+    @Test("an OOM kill is `oom`; the runtime's row names it within the column, even when unknown")
+    func oomAndRuntimeLabels() throws {
+        #expect(TableSink.eventLabel(.oomKill) == "oom" && TableSink.eventLabel(.execFailed) == "exec!")
+        #expect(TableSink.eventLabel(runtime: "docker") == "docker" && TableSink.eventLabel(runtime: "podman") == "podman")
+        #expect(TableSink.eventLabel(runtime: nil) == "engine" && TableSink.eventLabel(runtime: "containerd").count == 6)
+        let sink = TableSink(output: try OutputFile(path: "/dev/null", mode: .append), clock: BootClock(offsetNs: 0))
+        let web = ContainerAttribution(id: "c0ffee", name: "web", generation: 1, runtime: nil)
+        let row = try #require(sink.line(for: .runtimeEvent(RuntimeEventRecord(tsNs: 0, container: web, action: "stop",
+                                                                                  runtimeTimeNs: 0))))
+        #expect(String(row.dropFirst(try Self.column("DETAIL", of: TableSink.header))) == "the runtime: stop", "\(row)")
+    }
+}

@@ -171,11 +171,16 @@ struct ExecFailedContainerTests {
         let run = try DockerFixture.docker(["run", "--name", name, DockerFixture.image, "/app/server", "--port", "8080"])
         #expect(run.status == 127, "\(run.stderr)")
         #expect(try DockerFixture.dockerOutput(["inspect", "-f", "{{.State.Status}}", name]).hasPrefix("created"))
-        _ = try tracer.waitFor("container_exit", timeout: 15) { $0.contains { $0.event == "container_exit" } }
+        // runc refused it before any execve: no failed exec to record, the runtime's error instead.
+        let records = try tracer.waitFor("the runtime's error", timeout: 15) { records in
+            records.contains { $0["action"] as? String == "start_failed" }
+        }
+        #expect(!records.contains { $0.event == "exec_failed" })
         usleep(300_000)
         try tracer.stop()
         let text = try summary(tracer)
-        #expect(text.contains("The entrypoint never started: PID 1 (runc:[2:INIT], the runtime's init) exited with code 1 without exec'ing it."), "\(text)")
+        #expect(text.contains("The entrypoint never started: the runtime could not run /app/server: there is no file at that "
+            + "path in the container. PID 1 (runc:[2:INIT], the runtime's init) exited with code 1 before any exec"), "\(text)")
         #expect(!text.contains("process left") && !text.contains("torn down") && !text.contains("by itself"), "\(text)")
         let lines = try stop(table, tablePath)
         #expect(lines.contains("The entrypoint never started"), "the END line: \(lines)")

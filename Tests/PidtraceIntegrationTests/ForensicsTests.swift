@@ -74,7 +74,7 @@ struct ForensicsTests {
     @Test func oomKillIsRecorded() throws {
         let web = try DockerContainer(["sh", "-c", "sleep 1; tail /dev/zero"],
                                       options: ["--memory", "16m", "--memory-swap", "16m"], started: false)
-        let tracer = try TracerRun(["--container", web.name, "--wait"])
+        let tracer = try TracerRun(["--container", web.name, "--wait"], table: true)
         try web.start()
         let records = try tracer.waitFor("container_exit", timeout: 20) { $0.contains { $0.event == "container_exit" } }
         guard try web.inspect("{{.State.OOMKilled}}") == "true" else {
@@ -85,6 +85,15 @@ struct ForensicsTests {
         #expect(oom.int("ns_pid") == 1 && oom["comm"] as? String == "tail")
         #expect((oom.int("memcg_id") ?? 0) > 0)
         #expect(records.first { $0.event == "container_exit" }?["signal_name"] as? String == "SIGKILL")
+        // The table's row of it keeps every column under its header.
+        try tracer.stop()
+        let lines = tracer.tableText().split(separator: "\n").map(String.init)
+        let header = try #require(lines.first)
+        let row = try #require(lines.first { $0.contains("chosen by the OOM killer") }, "\(lines)")
+        func end(_ column: String) throws -> Int { try #require(header.range(of: column)).upperBound.utf16Offset(in: header) }
+        #expect(row.prefix(try end("HOST-PID")).hasSuffix(" \(oom.int("host_pid") ?? 0)"), "\(header)\n\(row)")
+        #expect(row.prefix(try end("PIDNS")).hasSuffix(" \(oom.int("pidns") ?? 0)"), "\(header)\n\(row)")
+        #expect(row.dropFirst(try end("DETAIL") - "DETAIL".count).hasPrefix("chosen by the OOM killer"), "\(header)\n\(row)")
     }
 
     /// A PID 1 with threads (three idle, the main one allocating): the OOM killer's kill

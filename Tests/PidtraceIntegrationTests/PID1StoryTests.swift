@@ -63,6 +63,7 @@ struct PID1StoryTests {
         #expect(text.contains("(the stop timeout)"), "\(text)")
         #expect(text.contains("Never received SIGTERM: ") && text.contains("(nginx)"), "\(text)")
         #expect(text.contains("`exec nginx -g") && text.contains("docker run --init"), "\(text)")
+        #expect(!text.contains("podman") && !text.contains("tini"), "Docker's own commands only: \(text)")
         let json = try JSONSerialization.jsonObject(with: Data(try summary(tracer, ["--json"]).utf8)) as? [String: Any]
         let generations = try #require(json?["generations"] as? [[String: Any]])
         #expect(generations.count == 2)

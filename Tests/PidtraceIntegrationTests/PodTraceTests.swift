@@ -125,6 +125,29 @@ struct PodTraceTests {
         #expect(summary.stdout.contains("fix: make the container's init stop ignoring SIGTERM"))
     }
 
+    /// A shell as PID 1 that runs its child without `exec`, stopped through the CRI as the
+    /// kubelet stops it: the fix names what a pod can do (an init as the image's
+    /// entrypoint), not a runtime's `--init` flag, which Kubernetes does not have.
+    @Test func theFixForAPodIsAnInitInTheImage() throws {
+        let runtime = try ContainerdFixture.runtime()
+        let pod = try CRIPod(runtime)
+        let marker = uniqueSleep()
+        let app = try pod.run("app", ["sh", "-c", "sleep \(marker); true"])
+        let tracer = try trace(pod)
+        try tracer.waitFor("the sleep running", timeout: 15) { $0.contains { $0.strings("argv") == ["sleep", marker] } }
+        try runtime.cri(["stop", app, "1"])
+        try tracer.waitFor("the app's container_exit", timeout: 15) { records in
+            records.contains { $0.event == "container_exit" && $0["container_name"] as? String == "app" }
+        }
+        usleep(300_000)
+        try tracer.stop()
+        let text = try DockerFixture.pidtrace(["summary", tracer.outputPath]).stdout
+        #expect(text.contains("Never received SIGTERM: ") && text.contains("(sleep)"), "\(text)")
+        #expect(text.contains("or make an init that forwards signals (such as tini: `tini -- COMMAND`) the image's entrypoint, "
+            + "as a pod has no `--init`"), "\(text)")
+        #expect(!text.contains("docker") && !text.contains("podman"), "\(text)")
+    }
+
     @Test func psListsEachContainerOfASharedPIDPodApart() throws {
         let runtime = try ContainerdFixture.runtime()
         let pod = try CRIPod(runtime, sharedPID: true)

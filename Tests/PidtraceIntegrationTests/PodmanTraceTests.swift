@@ -29,6 +29,26 @@ struct PodmanTraceTests {
         try tracer.stop()
     }
 
+    /// A shell as PID 1 that runs its child without `exec`, stopped by `podman stop`: the
+    /// fix offers Podman's own `--init`, and says Podman's commands, never Docker's.
+    @Test func theFixNamesPodmansOwnInit() throws {
+        let podman = try Podman.runtime()
+        let name = "pweb-\(UUID().uuidString.prefix(8).lowercased())"
+        let marker = uniqueSleep()
+        try podman.output(["run", "-d", "--name", name, Podman.image, "sh", "-c", "sleep \(marker); true"])
+        defer { _ = try? podman.podman(["rm", "-f", "-t", "0", name]) }
+        let tracer = try TracerRun(["--container", name, "--docker-host", podman.dockerHost])
+        try tracer.waitFor("the sleep running", timeout: 15) { $0.contains { $0.event == "snapshot" && $0.strings("argv") == ["sleep", marker] } }
+        try podman.output(["stop", "-t", "1", name])
+        try tracer.waitFor("container_exit", timeout: 15) { $0.contains { $0.event == "container_exit" } }
+        usleep(300_000)
+        try tracer.stop()
+        let text = try DockerFixture.pidtrace(["summary", tracer.outputPath]).stdout
+        #expect(text.contains("Never received SIGTERM: ") && text.contains("(sleep)"), "\(text)")
+        #expect(text.contains("or run the container with an init that forwards signals (`podman run --init`)"), "\(text)")
+        #expect(!text.contains("docker"), "\(text)")
+    }
+
     @Test func podWithASharedPIDNamespaceHasCatatonitAsPID1() throws {
         let podman = try Podman.runtime()
         let pod = "ppod-\(UUID().uuidString.prefix(8).lowercased())"

@@ -88,10 +88,12 @@ public struct DockerContainerInspect: Decodable, Sendable, Equatable {
         public var exitCode: Int?
         public var startedAt: String?
         public var finishedAt: String?
+        /// Why the runtime's last start of it failed (Docker: runc's message); "" or absent when none.
+        public var error: String?
 
         enum CodingKeys: String, CodingKey {
             case status = "Status", running = "Running", restarting = "Restarting", pid = "Pid"
-            case exitCode = "ExitCode", startedAt = "StartedAt", finishedAt = "FinishedAt"
+            case exitCode = "ExitCode", startedAt = "StartedAt", finishedAt = "FinishedAt", error = "Error"
         }
     }
 

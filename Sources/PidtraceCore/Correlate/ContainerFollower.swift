@@ -22,6 +22,10 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     /// Runtime events not placed yet, with when they were first tried.
     private var waitingEvents: [(event: DockerEvent, sinceNs: UInt64)] = []
     static let startWaitNs: UInt64 = 2_000_000_000
+    /// How long the runtime may take to hold a failed start's error: under the 2 s a
+    /// story gives the runtime to say it (`ReportBuilder.endGraceNs`), so the live END
+    /// row can quote it. Docker had it some 10 ms after the init's exit here.
+    static let startErrorWaitNs: UInt64 = 1_500_000_000
     private var subscription: EventSubscription?
 
     /// Resolves every reference now, so that a typo fails before anything is attached.
@@ -92,6 +96,25 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
 
     public func takeCreated() -> [(id: String, name: String)] { inbox.take(\.created) }
     public func takeJoining() -> [UInt32] { inbox.take(\.joining) }
+
+    /// A run's init exited without exec'ing anything: the Docker (or Podman) API is asked,
+    /// on a thread of its own, whether it could not start the container, and why.
+    public func whyNotStarted(_ run: ContainerAttribution, initHostPID: UInt32) {
+        guard useAPI else { return }
+        let inbox = self.inbox, api = resolver.api.api
+        let thread = Thread {
+            do {
+                guard let error = try api.startError(ofContainer: run.id, initHostPID: Int32(bitPattern: initHostPID),
+                                                     timeoutNs: Self.startErrorWaitNs) else { return }
+                inbox.add(\.startErrors, (run, error))
+            } catch {
+                Log.logger.warning("cannot ask the container runtime why container \(run.id.prefix(12)) did not start: \(error)")
+                inbox.add(\.notices, Notice(kind: .runtimeError,
+                                            message: "container \(run.id.prefix(12)) could not be inspected: \(error)"))
+            }
+        }
+        thread.start()
+    }
 
     /// Who a container is, asked off the reader: the API's name, else a CRI runtime's
     /// pod container; with `.all`, any other container by its short ID.
@@ -189,6 +212,10 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
             tracker.follow(started.info, tsNs: tsNs, processes: started.processes, observed: .claim, emit: emit)
         }
         placeRuntimeEvents(tsNs: tsNs, emit: emit)
+        for (run, error) in inbox.take(\.startErrors) {
+            emit(.runtimeEvent(RuntimeEventRecord(tsNs: tsNs, container: run, action: RuntimeEventRecord.startFailed,
+                                                  runtimeTimeNs: nil, exitCode: error.exitCode, error: error.message)))
+        }
         for id in inbox.take(\.removed) { tracker.forget(containerID: id) }
         return settled
     }
@@ -268,6 +295,8 @@ final class RuntimeInbox: Sendable {
         var notices: [Notice] = []
         /// What the runtime did to followed containers (`start` with its restart count).
         var events: [DockerEvent] = []
+        /// Runs the runtime could not start, and its error.
+        var startErrors: [(run: ContainerAttribution, error: StartError)] = []
     }
 
     private let contents = Mutex(Contents())

@@ -25,6 +25,9 @@ public final class ContainerTracker {
         /// A namespace nested in a followed container's (Docker in Docker): all its
         /// processes are that container's, whatever their cgroup.
         var nested = false
+        /// The init exec'd a program (or was found running, when that is not known):
+        /// one that exits before it never ran the container's entrypoint.
+        var initExeced = true
     }
 
     /// Who is followed, and the numbering of their runs.
@@ -246,6 +249,7 @@ public final class ContainerTracker {
         } else {
             attribution = processes[event.hostPID] ?? processes[event.hostPPID]
         }
+        if let attribution, event.kind == .exec { initExeced(event, attribution) }
         if let attribution, !event.isThread, event.kind == .fork || event.kind == .exec {
             // Exits lost in a full ring would leave entries behind: a bound. Only nested
             // namespaces' parents are looked up here; a namespace's own generation
@@ -254,6 +258,16 @@ public final class ContainerTracker {
             processes[event.hostPID] = attribution
         }
         return .keep(attribution)
+    }
+
+    /// An exec by a run's init: it ran a program of its own.
+    private func initExeced(_ event: ProcessEvent, _ attribution: ContainerAttribution) {
+        let inode = event.pidns
+        if namespaces[inode]?.initHostPID == event.hostPID, namespaces[inode]?.initExeced == false {
+            namespaces[inode]!.initExeced = true
+        } else if joined[inode]?[attribution.id]?.initHostPID == event.hostPID {
+            joined[inode]![attribution.id]!.initExeced = true
+        }
     }
 
     /// A process in a followed namespace belongs to the container whose cgroup it is
@@ -278,7 +292,7 @@ public final class ContainerTracker {
         if registry.isFollowed(id) {
             guard startsInit else { return .drop }
             return .keep(startGeneration(id: id, inode: inode, initHostPID: event.hostPID, tsNs: event.tsNs,
-                                         startedAt: nil, initNSPID: event.nsPID, emit: emit))
+                                         startedAt: nil, initNSPID: event.nsPID, fromFork: true, emit: emit))
         }
         if !rejected.contains(id), let runtime {
             if !pending.values.contains(id) { runtime.ask(about: id) }
@@ -322,6 +336,8 @@ public final class ContainerTracker {
         emit(.containerExit(ContainerLifecycle(
             tsNs: event.tsNs, container: generation.attribution, initHostPID: event.hostPID,
             pidns: event.pidns, exit: event.exit, initNSPID: generation.initNSPID)))
+        // Seen from its fork and never exec'd: the entrypoint never started.
+        if !generation.initExeced { runtime?.whyNotStarted(generation.attribution, initHostPID: event.hostPID) }
     }
 
     private func claimNamespace(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Decision {
@@ -358,8 +374,10 @@ public final class ContainerTracker {
                 return .keep(existing.attribution)
             }
             if registry.isFollowed(id) {
-                let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID,
-                                                  tsNs: event.tsNs, startedAt: nil, emit: emit)
+                // Watched from this fork on, its init's exec will be seen; else it may be past.
+                let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID, tsNs: event.tsNs,
+                                                  startedAt: nil, fromFork: !event.isUnwatched || event.isWatchedTentatively,
+                                                  emit: emit)
                 // Unless the kernel side watched the namespace from this fork on, what
                 // ran before the filter knew it is only in /proc now.
                 if event.isUnwatched && !event.isWatchedTentatively {
@@ -409,11 +427,13 @@ public final class ContainerTracker {
         for (inode, members) in joined where members[id]?.ended == true { joined[inode]![id] = nil }
     }
 
+    /// `fromFork`: begun at its init's fork, so its init's exec (if any) is still to come.
     private func startGeneration(id: String, inode: UInt32, initHostPID: UInt32, tsNs: UInt64,
-                                 startedAt: String?, initNSPID: UInt32 = 1,
+                                 startedAt: String?, initNSPID: UInt32 = 1, fromFork: Bool = false,
                                  emit: (TraceRecord) -> Void) -> ContainerAttribution {
         let attribution = registry.startRun(of: id, startNs: tsNs)
-        let run = Generation(attribution: attribution, initHostPID: initHostPID, initNSPID: initNSPID)
+        let run = Generation(attribution: attribution, initHostPID: initHostPID, initNSPID: initNSPID,
+                             initExeced: !fromFork)
         if initNSPID == 1 {
             namespaces[inode] = run
         } else {

@@ -10,9 +10,15 @@ public protocol RuntimeQuestions: AnyObject {
     func takeCreated() -> [(id: String, name: String)]
     /// PID namespaces that created containers will join, since the last call.
     func takeJoining() -> [UInt32]
+    /// Why did the runtime not start this run? Its init (seen from its fork) exited
+    /// without exec'ing anything: runc refuses a missing or non-executable entrypoint
+    /// before any execve, and the runtime's error is in no event. The answer comes as a
+    /// record (`runtime_event` `start_failed`), if the runtime has one.
+    func whyNotStarted(_ run: ContainerAttribution, initHostPID: UInt32)
 }
 
 extension RuntimeQuestions {
     public func takeCreated() -> [(id: String, name: String)] { [] }
     public func takeJoining() -> [UInt32] { [] }
+    public func whyNotStarted(_ run: ContainerAttribution, initHostPID: UInt32) {}
 }

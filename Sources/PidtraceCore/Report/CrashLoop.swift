@@ -32,7 +32,8 @@ enum CrashLoop {
     /// run again; "a restart loop" when each run ended well.
     static func kind(_ run: [TraceReport.Generation]) -> String {
         if run.dropFirst().contains(where: { $0.startedBy == .startRequest }) {
-            return "one run after another, each started by a request to the runtime (`docker run` or `docker start`)"
+            return "one run after another, each started by a request to the runtime "
+                + "(\(RuntimeAdvice(run[0].container).startRequests))"
         }
         return run[0].ending == .exited(code: 0) ? "a restart loop" : "a crash loop"
     }

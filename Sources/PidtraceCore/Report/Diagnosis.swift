@@ -29,7 +29,13 @@ struct Diagnosis {
 
     let g: TraceReport.Generation
 
-    init(_ generation: TraceReport.Generation) { g = generation }
+    /// The runtime's own commands, for the fixes.
+    let advice: RuntimeAdvice
+
+    init(_ generation: TraceReport.Generation) {
+        g = generation
+        advice = RuntimeAdvice(generation.container)
+    }
 
     /// "PID 1 (/bin/sh /start.sh)"; "The container's init (ns PID 12, /bin/sh /start.sh)"
     /// for one that joined a shared namespace (a pod's: PID 1 there is the sandbox's).
@@ -64,7 +70,7 @@ struct Diagnosis {
         for kill in g.oomKills where kill.process.hostPID != g.initHostPID {
             out.append(Finding(kind: "oom_kill", text: "The OOM killer killed \(F.process(kill.process))"
                 + (kill.memcgID.map { " (memory cgroup \($0))" } ?? "") + ": the container reached its memory limit.",
-                fix: Self.memoryFix))
+                fix: memoryFix))
         }
         if !g.neverReaped.isEmpty {
             let n = g.neverReaped.count
@@ -78,7 +84,7 @@ struct Diagnosis {
                     + (n > 5 ? ", …" : "") + ". \(n == 1 ? "Its parent" : "Their parents") never wait()ed for \(n == 1 ? "it" : "them")"
                     + adopted + ".",
                 fix: hasInit || g.initJoinedNamespace ? "make their parent wait() for its children"
-                    : "run the container with an init that reaps orphans (`docker run --init`), or make PID 1 wait() for its children"))
+                    : advice.initReapingOrphans + ", or make PID 1 wait() for its children"))
         }
         return out
     }
@@ -153,7 +159,7 @@ struct Diagnosis {
         guard !unaware.isEmpty else { return nil }
         let names = unaware.prefix(6).map { node in
             isOutsider(node) ? F.process(TraceReport.ProcessRef(hostPID: node.process.hostPID, nsPID: node.process.nsPID,
-                                                                comm: (node.process.comm ?? "?") + ", started from outside the container, as by `docker exec`"))
+                                                                comm: (node.process.comm ?? "?") + ", started from outside the container, as by \(advice.exec)"))
                 : F.process(node.process)
         }
             .joined(separator: ", ") + (unaware.count > 6 ? " and \(unaware.count - 6) more" : "")
@@ -168,7 +174,7 @@ struct Diagnosis {
             fix = "make the app (\(F.process(app.process))) pass \(request.name) on to the processes it started, "
                 + "or stop them before it exits"
         } else {
-            let orInit = hasInit ? "" : ", or run the container with an init that forwards signals (`docker run --init`)"
+            let orInit = hasInit ? "" : ", or " + advice.initForwardingSignals
             fix = "make the entrypoint script start the server with \(execLine(inside)), so that it becomes \(initRole) and "
                 + "receives \(request.name) itself" + orInit
         }
@@ -180,7 +186,7 @@ struct Diagnosis {
         let lasting = candidates.filter { !isShortLived($0) }
         guard let server = lasting.min(by: { depth($0) < depth($1) }) else {
             return "`exec` (its last, long-running command: the server; this recording shows no clear one: "
-                + "look for the process that does the container's work, not a short-lived helper or a `docker exec` session)"
+                + "look for the process that does the container's work, not a short-lived helper or a \(advice.exec) session)"
         }
         if let argv = server.execArgv { return "`exec " + F.command(argv, comm: nil) + "`" }
         let shown = server.commands.last.map { ", seen only as \"" + F.command($0, comm: nil) + "\" in /proc, which may be a title it set" } ?? ""
@@ -358,7 +364,7 @@ struct Diagnosis {
         switch ending {
         case let .exited(code):
             return [Finding(kind: "exited", text: "\(initName) exited by itself with code \(ExitCodeMeaning.explained(code))\(lifetime): no signal asked it to." + aftermath,
-                            fix: code == 0 ? nil : "look at the container's own output (`docker logs`) for why it exited with \(code)")]
+                            fix: code == 0 ? nil : "look at the container's own output (\(advice.logs)) for why it exited with \(code)")]
         case let .killed(number, name, core, sender):
             let killing = g.signalsToInit.last { $0.number == number }
             let cause: String
@@ -374,11 +380,11 @@ struct Diagnosis {
         case let .oomKilled(memcg):
             return [Finding(kind: "oom_kill", text: "\(initName) was killed by the OOM killer\(lifetime)"
                             + (memcg.map { " (memory cgroup \($0))" } ?? "") + ": the container reached its memory limit." + aftermath,
-                            fix: Self.memoryFix)]
+                            fix: memoryFix)]
         }
     }
 
-    static let memoryFix = "raise the container's memory limit (`docker run --memory`) or find what uses the memory"
+    var memoryFix: String { "raise the container's memory limit (\(advice.memoryLimit)) or find what uses the memory" }
 }
 
 extension SignalOrigin {

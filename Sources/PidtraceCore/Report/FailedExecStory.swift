@@ -1,6 +1,7 @@
 /// The story of a generation whose program could not be exec'd: a script's `exec` of a
 /// missing binary (PID 1 then exits 127), or an entrypoint the runtime's init could not
-/// exec at all (the program never started). Used by `Diagnosis.endingStory`.
+/// exec at all (the program never started), told by the failed exec the kernel
+/// recorded, else by what the runtime said. Used by `Diagnosis.endingStory`.
 extension TraceReport.Generation {
     /// A failed exec, kept within `FailedExec.kept` (the first half and the latest).
     mutating func execFailed(_ failed: TraceReport.FailedExec) {
@@ -50,12 +51,46 @@ extension Diagnosis {
                                 "The entrypoint never started: the exec of \(F.printable(failure.path)) by \(who) failed: "
                                     + "\(Self.error(failure)), and it exited with code \(code).")
         }
+        if let refused = g.startFailure { return runtimeRefused(refused, who: who, code: code) }
+        if g.startReported && runtimeInit {
+            // runc checks the entrypoint before the start; after it, only the exec is left.
+            return TraceReport.Finding(
+                kind: "never_started",
+                text: "The entrypoint never started: \(who) exited with code \(code) without exec'ing it, after the runtime "
+                    + "had started the container. runc refuses a missing entrypoint, or one without an execute bit, "
+                    + "before the start, so here the exec itself failed (or runc's init, just before it): the kernel "
+                    + "refuses, among others, a binary for another architecture or a script without a `#!` line "
+                    + "(ENOEXEC), and a script whose `#!` interpreter is missing (ENOENT). runc writes the reason to the "
+                    + "container's output.",
+                fix: "see the container's output (\(advice.logs): runc writes `exec PATH: REASON` there), or trace with "
+                    + "`--events +exec_failed`, which records the failed exec with its path and error")
+        }
         return TraceReport.Finding(
             kind: "never_started",
-            text: "The entrypoint never started: \(who) exited with code \(code) without exec'ing it. runc checks the "
-                + "entrypoint before its exec: a missing file or one without the execute bit fails there, with no "
-                + "exec to record (Docker then reports exit 127 or 126, state \"created\").",
-            fix: "see the runtime's error (`docker inspect -f '{{.State.Error}}' CONTAINER`), and check the entrypoint's path and mode in the image")
+            text: "The entrypoint never started: \(who) exited with code \(code) without exec'ing it. Either the "
+                + "runtime's own check refused the entrypoint before any exec (runc's: a missing file, no execute bit, "
+                + "a directory; Docker then reports exit 127 or 126 and keeps the container \"created\"), or its exec "
+                + "failed (a binary for another architecture, a script without a `#!` line or whose interpreter is "
+                + "missing), which `--events +exec_failed` records.",
+            fix: "see \(advice.startError) and the container's output (\(advice.logs))")
+    }
+
+    /// The runtime could not start the container, and said why (Docker's `State.Error`).
+    private func runtimeRefused(_ refused: TraceReport.RuntimeEvent, who: String, code: Int) -> TraceReport.Finding {
+        let said = "“" + F.printable(refused.error ?? "") + "”"
+        let reported = refused.exitCode.map { ", and \(advice.runtimeName) reports exit " + ExitCodeMeaning.explained($0) } ?? ""
+        let exited = "\(who) exited with code \(code) before any exec\(reported)."
+        guard let refusal = refused.error.flatMap(EntrypointRefusal.init(runtimeError:)) else {
+            return TraceReport.Finding(kind: "never_started",
+                                       text: "The entrypoint never started: the runtime could not start the container. "
+                                           + exited + " The runtime said: \(said).",
+                                       fix: "correct what the runtime's error names (the entrypoint, a mount, a device, …) "
+                                           + "in the image or the container's options")
+        }
+        return TraceReport.Finding(kind: "never_started",
+                                   text: "The entrypoint never started: the runtime could not run \(F.printable(refusal.path)): "
+                                       + "\(F.printable(refusal.explanation)). \(exited) The runtime said: \(said).",
+                                   fix: refusal.fix.map(F.printable) ?? "check the entrypoint's path and mode in the image")
     }
 
     /// "ENOENT (no such file or directory)".

@@ -12,6 +12,9 @@ extension TraceReport {
         public var initNSPID: Int?
         /// The init is not its namespace's PID 1: the container joined a shared namespace.
         public var initJoinedNamespace: Bool { (initNSPID ?? 1) != 1 }
+        /// How a label names the init: "PID 1", or "init" for one that joined a shared
+        /// namespace (a pod's, whose PID 1 is the sandbox's, not this container's).
+        public var initLabel: String { initJoinedNamespace ? "init" : "PID 1" }
         /// PID 1's command lines in order: its argv at trace start (a `snapshot`), then each exec.
         public var execChain: [ExecStep] = []
         public var start: Stamp?
@@ -38,6 +41,12 @@ extension TraceReport {
         public var processes: [ProcessNode] = []
         /// What the runtime said it did to this run (`runtime_event` records), in order.
         public var runtimeEvents: [RuntimeEvent] = []
+
+        /// The runtime could not start this run (`start_failed`), with its error.
+        public var startFailure: RuntimeEvent? { runtimeEvents.last { $0.action == "start_failed" } }
+
+        /// The runtime reported this run started (a `start` event).
+        public var startReported: Bool { runtimeEvents.contains { $0.action == "start" } }
 
         /// The runtime was asked to stop or kill this run (`docker stop`, `docker kill`).
         public var stoppedOnRequest: Bool { runtimeEvents.contains { $0.action == "kill" || $0.action == "stop" } }
@@ -69,6 +78,8 @@ extension TraceReport {
         public var restartCount: Int?
         public var signal: Int?
         public var exitCode: Int?
+        /// `start_failed`: the runtime's own words.
+        public var error: String?
     }
 
     /// What started a run: the restart policy (its restart count then), a `start`
@@ -155,5 +166,18 @@ extension TraceReport {
 
         /// Killed by the kernel because its namespace's PID 1 exited.
         public var killedByTeardown: Bool { signals.contains { $0.origin == "pidns_teardown" } }
+    }
+}
+
+extension TraceReport.Generation {
+    /// A run whose init ended without exec'ing anything, of a container whose runtime
+    /// says what it did (Docker's or Podman's API), before the runtime has said it: why
+    /// it could not start it (`start_failed`, asked for once the init is gone), or that it
+    /// started it and saw it die. Its story waits for that word, a few ms, so that the
+    /// live END row tells what `summary` will.
+    var awaitsRuntime: Bool {
+        guard execChain.isEmpty, !runningAtTraceStart, failedExecs.isEmpty, let c = container, c.pod == nil,
+              c.runtime == "docker" || c.runtime == "podman" else { return false }
+        return !runtimeEvents.contains { $0.action == "start_failed" || $0.action == "die" }
     }
 }

@@ -11,6 +11,8 @@
 /// A container's generation ends when its namespace is torn down: after its
 /// `container_exit`, once no process of it is left (the kernel kills the rest when PID 1
 /// exits), or `endGraceNs` later when an exit was never recorded; `takeEnded()` has it then.
+/// A run whose init never exec'd anything also waits, within that grace, for what its
+/// runtime says of it (`Generation.awaitsRuntime`): why it could not start it.
 struct ReportBuilder {
     /// A reap slower than this is "reaped late".
     let lateReapNs: Int
@@ -120,7 +122,8 @@ struct ReportBuilder {
     }
 
     private mutating func endIfEmpty(_ index: Int) {
-        if ending[index] != nil, states[index]?.liveProcesses == 0 { end(index) }
+        guard ending[index] != nil, let state = states[index], state.liveProcesses == 0 else { return }
+        if !state.generation.awaitsRuntime { end(index) }
     }
 
     private mutating func end(_ index: Int) {

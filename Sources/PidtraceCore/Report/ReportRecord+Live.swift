@@ -19,6 +19,7 @@ extension ReportRecord {
             event.restartCount = r.restartCount
             event.signal = r.signal.map(Int.init)
             event.exitCode = r.exitCode
+            event.error = r.error
             self = .runtimeEvent(RecordedContainer(r.container), event)
         case let .process(p):
             self = Self.process(p, stamp(p.event.tsNs))

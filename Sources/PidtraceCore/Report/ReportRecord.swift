@@ -45,6 +45,7 @@ enum ReportRecord {
             event.restartCount = json["restart_count"]?.int
             event.signal = json["signal"]?.int
             event.exitCode = json["exit_code"]?.int
+            event.error = json["error"]?.string
             let container = RecordedContainer(json, id: id)
             return .runtimeEvent(container, event)
         default:

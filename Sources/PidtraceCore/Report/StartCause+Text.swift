@@ -1,10 +1,10 @@
 extension TraceReport.StartCause {
-    /// The summary's "started by:" line.
-    var text: String {
+    /// The summary's "started by:" line, in the runtime's own commands.
+    func text(_ advice: RuntimeAdvice) -> String {
         switch self {
         case let .restartPolicy(count): "the container's restart policy (restart \(count))"
-        case .startRequest: "a start request to the runtime (`docker run` or `docker start`), not its restart policy"
-        case .restartRequest: "a restart request to the runtime (`docker restart`), not its restart policy"
+        case .startRequest: "a start request to the runtime (\(advice.startRequests)), not its restart policy"
+        case .restartRequest: "a restart request to the runtime (\(advice.restartRequest)), not its restart policy"
         }
     }
 

@@ -54,8 +54,7 @@ extension TraceReport {
 
     private func generationLines(_ g: Generation) -> [String] {
         typealias F = ReportFormat
-        // A container that joined a shared namespace (a pod's) has its own init there, not PID 1.
-        let initLabel = g.initJoinedNamespace ? "init" : "PID 1"
+        let initLabel = g.initLabel
         var lines = ["  \(F.title(g)): \(initLabel) = " + (g.initHostPID.map { "host \($0)" } ?? "not seen")
                      + (g.initJoinedNamespace ? g.initNSPID.map { ", ns PID \($0)" } ?? "" : "")
                      + (g.container != nil ? g.pidns.map { ", pidns \($0)" } ?? "" : "")
@@ -71,7 +70,7 @@ extension TraceReport {
             let to = F.printable(g.end?.time ?? "?") + (g.lifetimeNs.map { " (\(F.duration($0)))" } ?? "")
             lines.append("    from \(from) to \(to)")
         }
-        if let cause = g.startedBy { lines.append("    started by: " + cause.text) }
+        if let cause = g.startedBy { lines.append("    started by: " + cause.text(RuntimeAdvice(g.container))) }
         let ended = g.initHostPID == nil ? "\(initLabel) is not in the file" : F.ending(g.ending, complete: stream.complete)
         lines.append("    ended: " + ended)
         lines += findingLines(g.findings)
@@ -120,7 +119,7 @@ extension TraceReport {
         if !first.execChain.isEmpty {
             lines.append("    exec: " + first.execChain.map { F.command($0.argv, comm: initComm) }.joined(separator: " → "))
         }
-        lines.append("    \(first.initJoinedNamespace ? "init" : "PID 1") = host "
+        lines.append("    \(first.initLabel) = host "
                      + run.compactMap(\.initHostPID).map(String.init).joined(separator: ", "))
         let restarts = run.compactMap { if case let .restartPolicy(n)? = $0.startedBy { n } else { nil } }
         if let low = restarts.min(), let high = restarts.max() {

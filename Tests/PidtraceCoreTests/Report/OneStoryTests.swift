@@ -11,7 +11,8 @@ struct OneStoryTests {
     static let fixtures = ["nginx-noexec-stop", "nginx-exec-stop", "nginx-noexec-restart", "crash-loop", "zombies",
                            "policy-loop-then-start", "stop-start-restart", "init-handles", "init-killed", "init-ignores",
                            "hup-exec-stop", "missing-entrypoint-teardown", "exec-failed-127", "entrypoint-missing",
-                           "entrypoint-crlf", "podman-shared-pid", "cri-shared-pid-ignores"]
+                           "entrypoint-crlf", "podman-shared-pid", "cri-shared-pid-ignores", "entrypoint-missing-error",
+                           "entrypoint-not-executable-error", "entrypoint-foreign-arch", "entrypoint-no-shebang-exec-failed"]
 
     @Test("summary text and JSON: the live story equals the file's", arguments: fixtures)
     func liveSummaryEqualsFileSummary(fixture: String) throws {
@@ -54,6 +55,40 @@ struct OneStoryTests {
         #expect(!endedBeforeLastExit)
         // Told with the teardown: the children were killed when PID 1 died.
         #expect(ended.first?.findings.contains { $0.text.contains("the kernel killed them with SIGKILL when PID 1 died") } == true)
+    }
+
+    @Test("a run that never exec'd anything waits for the runtime's word: told with its error, not at its init's exit")
+    func aRunThatNeverStartedWaitsForTheRuntime() throws {
+        var ended: [TraceReport.Generation] = []
+        let (records, clock) = try TypedRecords.of(fixture: "entrypoint-missing-error")
+        let story = StoryTracker(clock: clock, keepEnded: false)
+        story.onEnded { ended.append($0) }
+        for record in records {
+            if case let .runtimeEvent(r) = record, r.action == "start_failed" {
+                #expect(ended.isEmpty, "told before the runtime said why")
+            }
+            story.add(record)
+        }
+        #expect(ended.count == 1)
+        #expect(ended.first?.findings.first?.text.contains("the runtime could not run /app/server") == true)
+    }
+
+    @Test("the runtime says nothing (Podman keeps no error): the run is told when its grace runs out")
+    func aRunThatNeverStartedIsToldAtTheGrace() throws {
+        var ended: [TraceReport.Generation] = []
+        let (records, clock) = try TypedRecords.of(fixture: "entrypoint-missing-error")
+        let story = StoryTracker(clock: clock, keepEnded: false)
+        story.onEnded { ended.append($0) }
+        var exitNs: UInt64 = 0
+        for record in records {
+            if case let .containerExit(c) = record { exitNs = c.tsNs }
+            if case .runtimeEvent = record { break }
+            story.add(record)
+        }
+        story.tick(nowNs: exitNs + UInt64(ReportBuilder.endGraceNs) - 1)
+        #expect(exitNs > 0 && ended.isEmpty)
+        story.tick(nowNs: exitNs + UInt64(ReportBuilder.endGraceNs))
+        #expect(ended.count == 1 && ended.first?.findings.first?.kind == "never_started")
     }
 
     @Test("a generation whose last exits were never recorded is told when its grace runs out, then forgotten")

@@ -189,3 +189,42 @@ struct TimelineHTMLTests {
         #expect(TimelineHTML.wrapped(String(repeating: "x ", count: 100), 10, maxLines: 2).last?.hasSuffix("…") == true)
     }
 }
+
+/// A container that joined a shared PID namespace is drawn as the life of its own init,
+/// never called PID 1 (the namespace's PID 1 is the sandbox's), from real recordings:
+/// a Podman pod of two such containers, and a CRI pod whose sandbox is PID 1 beside an
+/// app that joined it.
+@Suite("summary --html: the init of a container in a shared PID namespace")
+struct TimelineSharedPIDTests {
+    /// The legend: from its start to the first section.
+    private func legend(_ html: String) -> Substring {
+        let from = html.range(of: "<div class=\"legend\">")?.lowerBound ?? html.startIndex
+        return html[from..<(html.range(of: "<section>")?.lowerBound ?? html.endIndex)]
+    }
+
+    @Test("every bar is a container's own init: the legend, rows, hovers and events table say so, never PID 1")
+    func podmanPod() throws {
+        let html = try ReportFixture.report("podman-shared-pid").timelineHTML()
+        let legend = legend(html)
+        #expect(legend.contains(">The container's init ended:</span>"))
+        #expect(legend.contains("signal to the container's init, label") && legend.contains("exec by the container's init</span>"))
+        #expect(html.contains(">init = host 24781, ns PID 6 · ") && html.contains(">init = host 24959, ns PID 14 · "))
+        #expect(html.contains("<td>init ended</td>"))
+        #expect(!html.contains(/PID 1(?![0-9])/), "the namespace's PID 1 is catatonit, neither container's")
+    }
+
+    @Test("the sandbox's PID 1 and the app's init on one page: the legend names both, each row its own")
+    func criPod() throws {
+        let html = try ReportFixture.report("cri-shared-pid-ignores").timelineHTML()
+        #expect(legend(html).contains(">PID 1 (or a container's own init, where it shares a PID namespace) ended:</span>"))
+        #expect(html.contains(">PID 1 = host 10636</text>") && html.contains(">init = host 10739, ns PID 8 · "))
+        #expect(html.contains("<title>SIGTERM to init from host PID 10881 (runc), ignored\n"))
+        #expect(!html.contains("to PID 1 from"), "the signals went to the app's init")
+    }
+
+    @Test("no container joined a namespace: PID 1, as before")
+    func ownNamespaces() throws {
+        let legend = legend(try ReportFixture.report("restarts").timelineHTML())
+        #expect(legend.contains(">PID 1 ended:</span>") && legend.contains("exec by PID 1</span>"))
+    }
+}

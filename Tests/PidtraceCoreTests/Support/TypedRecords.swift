@@ -65,8 +65,9 @@ enum TypedRecords {
         case "runtime_event":
             return .runtimeEvent(RuntimeEventRecord(
                 tsNs: ts, container: try container(j)!, action: try need(j["action"]?.string, "action"),
-                runtimeTimeNs: try wallNs(try need(j["runtime_time"]?.string, "runtime_time")),
-                restartCount: j["restart_count"]?.int, signal: j["signal"]?.int.map(Int32.init), exitCode: j["exit_code"]?.int))
+                runtimeTimeNs: try j["runtime_time"]?.string.map(wallNs),
+                restartCount: j["restart_count"]?.int, signal: j["signal"]?.int.map(Int32.init), exitCode: j["exit_code"]?.int,
+                error: j["error"]?.string))
         default:
             throw Unreadable(description: "no typed record for event \(event)")
         }

@@ -49,13 +49,14 @@ public struct NDJSONEncoder: Sendable {
         case let .runtimeEvent(r):
             common("runtime_event", tsNs: r.tsNs, &out)
             out.field("action", r.action)
-            out.field("runtime_time") { $0.appendTime(wallNs: r.runtimeTimeNs) }
+            if let wallNs = r.runtimeTimeNs { out.field("runtime_time") { $0.appendTime(wallNs: wallNs) } }
             if let count = r.restartCount { out.field("restart_count", count) }
             if let signal = r.signal {
                 out.field("signal", signal)
                 out.field("signal_name", SignalName.of(signal))
             }
             if let code = r.exitCode { out.field("exit_code", code) }
+            if let error = r.error { out.field("error", error) }
             encodeContainer(r.container, &out)
         case let .stop(s):
             common("stop", tsNs: s.tsNs, &out)

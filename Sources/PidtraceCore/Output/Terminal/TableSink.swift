@@ -132,24 +132,42 @@ public final class TableSink: RecordSink {
         return bare + "\n" + String(repeating: " ", count: 13) + "▸ " + details[1]
     }
 
-    /// "the runtime: start (its restart policy, restart 3)", "the runtime: kill SIGTERM".
+    /// "the runtime: start (its restart policy, restart 3)", "the runtime: kill SIGTERM",
+    /// "the runtime: start failed (exit status 127): …its error…".
     private func runtimeRow(_ r: RuntimeEventRecord) -> String {
-        var what = r.action
+        var what = r.action == RuntimeEventRecord.startFailed ? "start failed" : r.action
         if r.action == "start", let count = r.restartCount {
             what += count > 0 ? " by its restart policy (restart \(count))" : " (a start request)"
         }
         if let signal = r.signal { what += " " + SignalName.of(signal) }
         if let code = r.exitCode { what += " (exit status \(code))" }
-        let row = timeOfDay(r.tsNs) + " " + pad(r.container.runtime ?? "runtime", 6) + " "
+        if let error = r.error { what += ": " + TerminalText.printable(Array(error.utf8)) }
+        let row = timeOfDay(r.tsNs) + " " + pad(Self.eventLabel(runtime: r.container.runtime), Self.eventWidth) + " "
             + (layout.container.map { pad(Self.truncated(r.container.name, to: $0), $0) + " " } ?? "")
         // No process: its PID and COMM columns stay empty, the words go under DETAIL.
         return pad(row, layout.header().count - "DETAIL".count) + "the runtime: " + what
     }
 
     func processLine(_ p: ProcessRecord) -> String {
-        // "exec!": a failed exec, in the column's six characters.
-        processColumns(p, tsNs: p.event.tsNs, event: p.event.kind == .execFailed ? "exec!" : p.event.kind.name) + detail(p)
+        processColumns(p, tsNs: p.event.tsNs, event: Self.eventLabel(p.event.kind)) + detail(p)
     }
+
+    /// The EVENT column's width: `signal`, `zombie`, `NOTICE`, `docker`.
+    static let eventWidth = 6
+
+    /// A kind's name in the EVENT column, within its six characters so that the columns
+    /// after it stay aligned; the records keep the full name, and DETAIL says it in words.
+    static func eventLabel(_ kind: EventKind) -> String {
+        switch kind {
+        case .execFailed: "exec!" // a failed exec: "/app/server: ENOENT (...)"
+        case .oomKill: "oom" // "chosen by the OOM killer (memory cgroup N)"
+        default: kind.name
+        }
+    }
+
+    /// Who a `runtime_event` row is from: `docker`, `podman`; "engine" when the API did
+    /// not say which (its version call failed). Cut to the column, whatever a runtime calls itself.
+    static func eventLabel(runtime: String?) -> String { String((runtime ?? "engine").prefix(eventWidth)) }
 
     private func processColumns(_ p: ProcessRecord, tsNs: UInt64, event: String) -> String {
         let e = p.event
@@ -183,7 +201,7 @@ public final class TableSink: RecordSink {
 
     private func columns(tsNs: UInt64, event: String, container: ContainerAttribution?, hostPID: UInt32,
                          hostPPID: UInt32?, nsPID: UInt32, nsPPID: UInt32?, pidns: UInt32?, comm: some Collection<UInt8>) -> String {
-        var line = timeOfDay(tsNs) + " " + pad(event, 6) + " "
+        var line = timeOfDay(tsNs) + " " + pad(event, Self.eventWidth) + " "
         if let w = layout.container {
             let name = container?.name ?? "-"
             line += pad(width == nil ? String(name.prefix(w)) : Self.truncated(name, to: w), w) + " "

@@ -11,7 +11,7 @@ extension TimelineHTML {
             for step in g.execChain {
                 add(step.stamp, who, step.runningAtStart ? "running at start" : "exec", F.command(step.argv, comm: initComm))
             }
-            for s in g.signalsToInit { add(s.stamp, who, "signal", signalTitle(s).joined(separator: " ")) }
+            for s in g.signalsToInit { add(s.stamp, who, "signal", signalTitle(s, to: g.initLabel).joined(separator: " ")) }
             for k in g.oomKills {
                 add(k.stamp, who, "OOM kill", F.process(k.process) + (k.memcgID.map { ", memory cgroup \($0)" } ?? ""))
             }
@@ -23,7 +23,7 @@ extension TimelineHTML {
                     + (z.reaper.map { " by " + F.process($0) } ?? ""))
             }
             if g.initHostPID != nil {
-                add(g.ending == nil ? nil : g.end, who, "PID 1 ended", F.ending(g.ending, complete: report.stream.complete))
+                add(g.ending == nil ? nil : g.end, who, "\(g.initLabel) ended", F.ending(g.ending, complete: report.stream.complete))
             }
         }
         guard !rows.isEmpty else { return "" }

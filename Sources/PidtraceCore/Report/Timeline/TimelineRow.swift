@@ -13,9 +13,11 @@ extension TimelineHTML {
         let x0 = axis.x(from)
         let x1 = max(axis.x(to), x0 + 3)
 
-        // Left column: which generation, PID 1, how it ended.
+        // Left column: which generation, its init (PID 1, but in a shared namespace), how it ended.
         let title = label ?? g.container.map { "generation \($0.generation)" } ?? F.title(g)
-        var pidLine = g.initHostPID.map { "PID 1 = host \($0)" } ?? "PID 1 not in the file"
+        let role = g.initLabel
+        var pidLine = g.initHostPID.map { "\(role) = host \($0)" + (g.initJoinedNamespace ? g.initNSPID.map { ", ns PID \($0)" } ?? "" : "") }
+            ?? "\(role) not in the file"
         if let ns = g.lifetimeNs {
             pidLine += " · " + F.duration(ns)
         } else if g.runningAtTraceStart, let a = g.start?.tsNs, let b = g.end?.tsNs, let ns = Self.span(a, b) {
@@ -32,11 +34,11 @@ extension TimelineHTML {
             if x0 - px > 2 {
                 out += "<g class=\"hover\"><line class=\"restart\" x1=\"\(Self.n(px))\" y1=\"\(Self.n(barMid))\" x2=\"\(Self.n(x0))\" y2=\"\(Self.n(barMid))\"/>"
                 out += "<rect class=\"hit\" x=\"\(Self.n(px))\" y=\"\(Self.n(barMid - 5))\" width=\"\(Self.n(x0 - px))\" height=\"10\"/>"
-                out += "<title>\(Self.h("restarted \(F.duration(gap)) after the previous PID 1 ended"))</title></g>\n"
+                out += "<title>\(Self.h("restarted \(F.duration(gap)) after the previous \(previous.initLabel) ended"))</title></g>\n"
             }
         }
 
-        // PID 1's lifetime.
+        // The init's lifetime.
         if g.initHostPID != nil || !g.execChain.isEmpty {
             out += "<g class=\"hover\">"
             out += "<rect class=\"bar \(kind.rawValue)\" x=\"\(Self.n(x0))\" y=\"\(Self.n(barTop))\" width=\"\(Self.n(x1 - x0))\" height=\"\(Self.n(Layout.barHeight))\" rx=\"3\"/>"
@@ -49,21 +51,21 @@ extension TimelineHTML {
             }
             out += Self.tip(barTitle(g, title: title)) + "</g>\n"
         } else {
-            out += "<text class=\"missing\" x=\"\(Self.n(Layout.plotX0 + 4))\" y=\"\(Self.n(barMid + 4))\">PID 1 is not in the file</text>\n"
+            out += "<text class=\"missing\" x=\"\(Self.n(Layout.plotX0 + 4))\" y=\"\(Self.n(barMid + 4))\">\(role) is not in the file</text>\n"
         }
 
-        // Exec ticks inside the bar (not the command PID 1 was running at start).
+        // Exec ticks inside the bar (not the command the init was running at start).
         let initComm = g.processes.first { $0.process.hostPID == g.initHostPID }?.process.comm
         for (i, step) in g.execChain.enumerated() where !step.runningAtStart {
             guard let ts = step.stamp.tsNs else { continue }
             let x = axis.x(Double(ts))
             out += "<g class=\"hover\"><line class=\"exec\" x1=\"\(Self.n(x))\" y1=\"\(Self.n(barTop + 2))\" x2=\"\(Self.n(x))\" y2=\"\(Self.n(barTop + Layout.barHeight - 2))\"/>"
             out += "<rect class=\"hit\" x=\"\(Self.n(x - 4))\" y=\"\(Self.n(barTop))\" width=\"8\" height=\"\(Self.n(Layout.barHeight))\"/>"
-            out += Self.tip(["exec #\(i + 1) by PID 1" + (step.stamp.time.map { " at " + $0 } ?? "") + ":",
+            out += Self.tip(["exec #\(i + 1) by \(role)" + (step.stamp.time.map { " at " + $0 } ?? "") + ":",
                              F.command(step.argv, comm: initComm)]) + "</g>\n"
         }
 
-        // Markers above the bar: signals to PID 1; OOM kills on the bar.
+        // Markers above the bar: signals to the init; OOM kills on the bar.
         var labels: [MarkerLabel] = []
         for signal in g.signalsToInit {
             guard let ts = signal.stamp.tsNs else { continue }
@@ -72,7 +74,7 @@ extension TimelineHTML {
             let tip = barTop - 1
             out += "<g class=\"hover\"><line class=\"drop\" x1=\"\(Self.n(x))\" y1=\"\(Self.n(tip))\" x2=\"\(Self.n(x))\" y2=\"\(Self.n(barTop + Layout.barHeight))\"/>"
             out += "<path class=\"sig\(delivered ? "" : " hollow")\" d=\"M\(Self.n(x - 6)),\(Self.n(tip - 11)) L\(Self.n(x + 6)),\(Self.n(tip - 11)) L\(Self.n(x)),\(Self.n(tip)) Z\"/>"
-            out += Self.tip(signalTitle(signal)) + "</g>\n"
+            out += Self.tip(signalTitle(signal, to: role)) + "</g>\n"
             let sender = signal.sender.map { $0.comm ?? $0.hostPID.map { "host PID \($0)" } ?? "?" } ?? "sender not recorded"
             labels.append(MarkerLabel(x: x, text: "\(signal.name) ← \(sender)", cls: "sig-label"))
         }
@@ -80,7 +82,7 @@ extension TimelineHTML {
             guard let ts = kill.stamp.tsNs else { continue }
             let x = axis.x(Double(ts))
             out += "<g class=\"hover\"><path class=\"oom-mark\" d=\"M\(Self.n(x)),\(Self.n(barMid - 8)) L\(Self.n(x + 8)),\(Self.n(barMid)) L\(Self.n(x)),\(Self.n(barMid + 8)) L\(Self.n(x - 8)),\(Self.n(barMid)) Z\"/>"
-            let oomTitle = "OOM kill of " + F.process(kill.process) + (kill.process.hostPID == g.initHostPID ? " (PID 1)" : "")
+            let oomTitle = "OOM kill of " + F.process(kill.process) + (kill.process.hostPID == g.initHostPID ? " (\(role))" : "")
                 + (kill.memcgID.map { ", memory cgroup \($0)" } ?? "")
             out += Self.tip([oomTitle] + (kill.stamp.time.map { ["at " + $0] } ?? [])) + "</g>\n"
             let whose = kill.process.hostPID == g.initHostPID ? "" : " (" + (kill.process.comm ?? "host \(kill.process.hostPID)") + ")"
@@ -116,7 +118,7 @@ extension TimelineHTML {
                 room = Layout.plotX1 - Layout.plotX0
             }
             let shown = Self.ellipsized(chain, Int(room / Layout.monoAdvance))
-            out += "<text class=\"chain\" x=\"\(Self.n(x))\" y=\"\(Self.n(execY))\" text-anchor=\"\(anchor)\">\(Self.h(shown))" + Self.tip(["exec chain of PID 1:", chain]) + "</text>\n"
+            out += "<text class=\"chain\" x=\"\(Self.n(x))\" y=\"\(Self.n(execY))\" text-anchor=\"\(anchor)\">\(Self.h(shown))" + Self.tip(["exec chain of \(role):", chain]) + "</text>\n"
         }
         // What happened, under the chain: each finding wrapped to the plot's width, its fix
         // on lines of its own, all in view (not only on hover).
@@ -139,7 +141,7 @@ extension TimelineHTML {
     }
 
     private func shortEnding(_ g: Generation, _ kind: BarKind) -> String {
-        if g.initHostPID == nil { return "PID 1 not in the file" }
+        if g.initHostPID == nil { return "\(g.initLabel) not in the file" }
         switch g.ending {
         case let .exited(code)?: return "exit \(code)"
         case let .killed(_, name, core, sender)?:
@@ -153,7 +155,7 @@ extension TimelineHTML {
         var lines: [String] = []
         var head = g.container.map { "container " + F.containerName($0.id, $0.name) + ", " } ?? ""
         let initComm = g.processes.first { $0.process.hostPID == g.initHostPID }?.process.comm
-        head += title + ": PID 1 = " + (g.initHostPID.map { "host \($0)" } ?? "not seen") + (initComm.map { " (\($0))" } ?? "")
+        head += title + ": \(g.initLabel) = " + (g.initHostPID.map { "host \($0)" } ?? "not seen") + (initComm.map { " (\($0))" } ?? "")
         if let ns = g.pidns { head += ", pidns \(ns)" }
         lines.append(head)
         let from = (g.start?.time ?? "?") + (g.runningAtTraceStart ? " (running when the trace started)" : "")
@@ -169,8 +171,9 @@ extension TimelineHTML {
         return lines
     }
 
-    func signalTitle(_ s: TraceReport.Signal) -> [String] {
-        ["\(s.name) to PID 1 from " + (s.sender.map(F.sender) ?? "a sender not recorded") + (s.result.map { ", \($0)" } ?? "")]
+    /// "SIGTERM to PID 1 from host PID 77 (runc), ignored"; `to`: the init's label.
+    func signalTitle(_ s: TraceReport.Signal, to role: String) -> [String] {
+        ["\(s.name) to \(role) from " + (s.sender.map(F.sender) ?? "a sender not recorded") + (s.result.map { ", \($0)" } ?? "")]
             + (s.stamp.time.map { ["at " + $0] } ?? [])
     }
 }
