@@ -12,7 +12,7 @@ SWIFTPM   := --scratch-path $(SCRATCH)
 BPF_OBJ   := .build/bpf/pidtrace.bpf.o
 SKEL      := Sources/CPidtrace/generated/pidtrace.skel.h
 BUILD_DEPS := libbpf-dev libelf-dev zlib1g-dev bpftool libsqlite3-dev
-TEST_DEPS  := sqlite3 gcc libc6-dev docker.io containerd python3-grpcio python3-grpc-tools podman catatonit busybox-static nginx-light util-linux libcap2-bin jq python3-minimal chromium fonts-dejavu-core
+TEST_DEPS  := sqlite3 gcc libc6-dev docker.io containerd python3-grpcio python3-grpc-tools podman catatonit busybox-static nginx-light util-linux libcap2-bin jq python3-minimal chromium fonts-dejavu-core prometheus
 
 PREFIX    ?= /usr/local
 BINDIR    := $(DESTDIR)$(PREFIX)/bin

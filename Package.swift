@@ -9,6 +9,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The agent's /metrics (docs/metrics.md: why no HTTP server library came with it).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CLibbpf", path: "Sources/CLibbpf"),
@@ -19,6 +21,7 @@ let package = Package(
         .target(name: "CPidtrace", dependencies: ["CLibbpf"]),
         .target(name: "PidtraceCore", dependencies: [
             "CPidtrace", "CLibbpf", "CSQLite", "CZlib", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: [
             // Release builds skip the run-time exclusivity checks (swift_beginAccess on
             // every access to a class's stored property: a few % of the reader's CPU per

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "pidtrace_skel.h"
@@ -87,6 +88,29 @@ void pt_destroy(struct pidtrace_bpf *skel) { pidtrace_bpf__destroy(skel); }
 int pt_events_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.events); }
 int pt_watched_pidns_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.watched_pidns); }
 int pt_lost_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.lost); }
+const char *pt_program_name(struct pidtrace_bpf *skel, enum pt_program p)
+{
+	struct bpf_program *prog = program(skel, p);
+	return prog ? bpf_program__name(prog) : NULL;
+}
+
+int pt_program_stats(struct pidtrace_bpf *skel, enum pt_program p, uint64_t *run_time_ns, uint64_t *run_cnt)
+{
+	struct bpf_program *prog = program(skel, p);
+	int fd = prog ? bpf_program__fd(prog) : -1;
+	if (fd < 0)
+		return -ENOENT;
+	/* bpf_obj_get_info_by_fd: libbpf 1.1 (Debian 12) has no bpf_prog_get_info_by_fd. */
+	struct bpf_prog_info info = {0};
+	__u32 len = sizeof(info);
+	int rc = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (rc < 0)
+		return rc;
+	*run_time_ns = info.run_time_ns;
+	*run_cnt = info.run_cnt;
+	return 0;
+}
+
 void pt_set_host_pidns_watched(struct pidtrace_bpf *skel, bool watched) { skel->bss->host_pidns_watched = watched; }
 
 /* The prototype of btf_trace_<name>: a typedef of a pointer to a function whose

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <spawn.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "pidtrace_sys.h"
 
@@ -45,4 +46,9 @@ out:
 int pt_mount_tracefs(const char *path)
 {
 	return mount("nodev", path, "tracefs", 0, NULL) < 0 ? -errno : 0;
+}
+
+int pt_accept_nonblocking(int fd)
+{
+	return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }

@@ -10,6 +10,7 @@ enum ExitStatuses {
         (68, "no such container or pod (the message lists the running ones or the pods; the trace suggests `--wait`); `history`/`why`: none in the history, or no such generation (the message lists the containers it knows)"),
         (69, "no BTF; Docker API unreachable for a name; no containerd/CRI-O state for `--pod`; `check` found a failing requirement"),
         (70, "BPF load/attach failed for another reason"),
+        (71, "`agent`: `--metrics-address` cannot be listened on for another reason (an address that is not this host's)"),
         (73, "output file cannot be created; the state directory cannot be written"),
         (74, "writing the output failed mid-trace; the history database could not be written (disk full) or read"),
         (75, "container exists but is not running (use `--wait`); another agent holds the state directory"),
@@ -17,6 +18,7 @@ enum ExitStatuses {
         (77, "missing privilege (CAP_BPF/CAP_PERFMON; CAP_SYS_PTRACE for containers' namespaces), or permission denied on the Docker socket"),
         (78, "`DOCKER_HOST`/`--docker-host` is not a unix socket"),
         (79, "output file exists (use `--append` or `--force`)"),
+        (80, "`agent`: `--metrics-address` is in use (another pidtrace agent, or another program, listens there)"),
         (130, "a second SIGINT: exited at once, without draining or a `stop` record"),
     ]
 

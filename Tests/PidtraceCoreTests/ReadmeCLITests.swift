@@ -77,7 +77,8 @@ struct ReadmeCLITests {
             }
         }
         for file in ["Sources/PidtraceCore/Session/TraceError.swift", "Sources/PidtraceCore/Containers/ContainerError.swift",
-                     "Sources/PidtraceCore/History/HistoryError.swift"] {
+                     "Sources/PidtraceCore/History/HistoryError.swift",
+                     "Sources/PidtraceCore/Metrics/Server/MetricsServerError.swift"] {
             let source = try Self.text(file)
             let body = try #require(source.range(of: "var exitStatus: Int32 {"))
             let end = try #require(source.range(of: "\n    }\n", range: body.upperBound..<source.endIndex))

@@ -7,7 +7,7 @@ import Testing
 /// test (a skip would let the run pass having tested nothing). Elsewhere (a plain
 /// `swift test` as a user) the test skips, and the skip says why.
 enum Prerequisite: Sendable {
-    case root, docker, nginxImages, chromium
+    case root, docker, nginxImages, chromium, prometheus
 
     /// As root (`make test`) or in CI, a missing prerequisite is a failure.
     static var mustRun: Bool { geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true" }
@@ -19,6 +19,7 @@ enum Prerequisite: Sendable {
         case .docker: DockerFixture.unavailableReason
         case .nginxImages: NginxImage.unavailableReason
         case .chromium: Chromium.path == nil ? "chromium is not installed" : nil
+        case .prometheus: PrometheusServer.unavailableReason
         }
     }
 
@@ -28,6 +29,7 @@ enum Prerequisite: Sendable {
         case .docker: "run `make test` as root (scripts/with-dockerd starts dockerd and imports local/busybox)"
         case .nginxImages: "run `make test` as root (scripts/with-dockerd builds the nginx images)"
         case .chromium: "run `make test` as root (make test-deps installs chromium), or apt-get install chromium"
+        case .prometheus: "run `make test` as root (make test-deps installs prometheus), or apt-get install prometheus"
         }
     }
 }

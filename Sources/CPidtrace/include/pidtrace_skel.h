@@ -65,6 +65,12 @@ void pt_destroy(struct pidtrace_bpf *skel);
 int pt_events_fd(const struct pidtrace_bpf *skel);
 int pt_watched_pidns_fd(const struct pidtrace_bpf *skel);
 int pt_lost_fd(const struct pidtrace_bpf *skel);
+/* The name (libbpf's, e.g. "handle_sched_process_exec") of @program, or NULL. */
+const char *pt_program_name(struct pidtrace_bpf *skel, enum pt_program program);
+/* The kernel's run-time statistics of a loaded program: its total run time and run
+ * count, counted only while kernel.bpf_stats_enabled is 1 (or a BPF_ENABLE_STATS fd is
+ * held). 0, -ENOENT when it is not loaded, or a negative errno. */
+int pt_program_stats(struct pidtrace_bpf *skel, enum pt_program program, uint64_t *run_time_ns, uint64_t *run_cnt);
 /* Tells the BPF side whether the host's PID namespace is among the watched (with the map). */
 void pt_set_host_pidns_watched(struct pidtrace_bpf *skel, bool watched);
 

@@ -12,4 +12,8 @@ int pt_spawn_in_new_pidns(const char *path, char *const argv[], pid_t *pid, int 
 /* Mounts tracefs at @path (as `mount -t tracefs nodev PATH`). 0, or a negative errno. */
 int pt_mount_tracefs(const char *path);
 
+/* accept4(@fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC): the connection's fd, or -1
+ * with errno set. */
+int pt_accept_nonblocking(int fd);
+
 #endif

@@ -165,6 +165,17 @@ public final class BPFTracer: @unchecked Sendable {
         }
     }
 
+    /// The run-time statistics of each loaded program (see `BPFProgramStats`), in
+    /// program order; one the kernel cannot report on is left out.
+    public func programStats() -> [BPFProgramStats] {
+        plan.values.flatMap { $0 }.sorted { $0.rawValue < $1.rawValue }.compactMap { program in
+            var ns: UInt64 = 0, runs: UInt64 = 0
+            guard pt_program_stats(skel, program, &ns, &runs) == 0, let name = pt_program_name(skel, program) else { return nil }
+            let full = String(cString: name)
+            return BPFProgramStats(program: full.hasPrefix("handle_") ? String(full.dropFirst(7)) : full,
+                                   runTimeNs: ns, runCount: runs)
+        }
+    }
 
     /// Sums the per-CPU `lost` counters that `lookup` fills in (it returns 0, or the
     /// errno of a failed read). Apart from the map so that a failure can be tested.

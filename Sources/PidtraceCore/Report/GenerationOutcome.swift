@@ -12,6 +12,16 @@ extension TraceReport {
         public var sigtermIgnored: Bool
         /// From the request to end (SIGTERM, SIGINT, ...) to the init's end.
         public var stopDelayNs: Int?
+
+        /// For an outcome read back from the history (`Diagnosis` makes the live ones).
+        public init(how: String, exitCode: Int?, cause: Cause, headline: String, sigtermIgnored: Bool, stopDelayNs: Int?) {
+            self.how = how
+            self.exitCode = exitCode
+            self.cause = cause
+            self.headline = headline
+            self.sigtermIgnored = sigtermIgnored
+            self.stopDelayNs = stopDelayNs
+        }
     }
 
     /// Who ended a generation (the metric label `cause`).
