@@ -42,8 +42,8 @@ struct Agent: ParsableCommand {
                                valueName: "SIZE"), transform: CLIValues.byteSize)
     var maxStateSize = 256 << 20
 
-    @Option(help: ArgumentHelp("Serve /metrics and /healthz here; 'none' turns it off.", valueName: "HOST:PORT"))
-    var metricsAddress = "127.0.0.1:9464"
+    @OptionGroup(title: "Metrics")
+    var metrics: MetricsOptions
 
     @Flag(help: "Write NDJSON to standard output too.")
     var json = false
@@ -103,6 +103,7 @@ struct Agent: ParsableCommand {
         o.stateDirectory = stateDir
         o.retain = retain
         o.maxStateBytes = maxStateSize
+        o.metricsAddress = metrics.metricsAddress
         return o
     }
 

@@ -8,12 +8,12 @@ public final class NodeAgent {
         public var stateDirectory = HistoryStore.defaultDirectory
         public var retain: Duration = .seconds(7 * 86400)
         public var maxStateBytes = 256 << 20
+        public var metricsAddress = MetricsAddress.default
 
         public init() {}
     }
 
     private let session: TraceSession
-    private let recorder: AgentRecorder
 
     public init(options: Options, proc: ProcReader = ProcReader()) throws(AgentError) {
         var trace = options.trace
@@ -31,13 +31,37 @@ public final class NodeAgent {
             Self.enterMissedEnds(missed, since: since, store: store, bootID: bootID, dockerHost: trace.dockerHost, proc: proc)
         }
         missed.beat()
+        let metrics = AgentMetrics()
+        metrics.restore(Self.ends(in: numbers))
+        var server: MetricsServer?
+        if case let .listen(host, port) = options.metricsAddress {
+            do { server = try MetricsServer(host: host, port: port, metrics: metrics) } catch { throw .metrics(error) }
+        }
         let writer = HistoryWriter(store: store, retain: options.retain, maxBytes: options.maxStateBytes)
-        recorder = AgentRecorder(writer: writer, numbers: numbers, bootID: bootID, clock: BootClock(), heartbeat: missed)
+        let history = AgentRecorder(writer: writer, numbers: numbers, bootID: bootID, clock: BootClock(), heartbeat: missed)
         do {
-            session = try TraceSession(options: trace, observers: [recorder], proc: proc)
+            session = try TraceSession(options: trace, observers: [history, MetricsRecorder(metrics: metrics, server: server)],
+                                       proc: proc)
         } catch {
+            server?.stop()
             writer.finish()
             throw .trace(error)
+        }
+    }
+
+    /// The ends the history holds, so that an agent restart is not a counter reset.
+    private static func ends(in store: HistoryStore) -> [GenerationEnd] {
+        let entries: [HistoryEntry]
+        do { entries = try store.entries() } catch {
+            Log.logger.warning("the metrics start from zero: the history could not be read: \(error)")
+            return []
+        }
+        return entries.map { e in
+            GenerationEnd(labels: ContainerLabels(container: e.containerName ?? String(e.containerID.prefix(12)), pod: e.pod ?? "",
+                                                  namespace: e.namespace ?? "", runtime: e.runtime ?? ""),
+                          outcome: TraceReport.Outcome(how: e.how, exitCode: e.exitCode, cause: e.cause, headline: e.headline,
+                                                       sigtermIgnored: e.sigtermIgnored, stopDelayNs: e.stopDelayNs),
+                          oomVictimsWerePID1: e.oomKills.map(\.isInit))
         }
     }
 
@@ -68,11 +92,13 @@ public final class NodeAgent {
 public enum AgentError: Error, CustomStringConvertible {
     case trace(TraceError)
     case history(HistoryError)
+    case metrics(MetricsServerError)
 
     public var description: String {
         switch self {
         case let .trace(e): e.description
         case let .history(e): e.description
+        case let .metrics(e): e.description
         }
     }
 
@@ -80,6 +106,7 @@ public enum AgentError: Error, CustomStringConvertible {
         switch self {
         case let .trace(e): e.exitStatus
         case let .history(e): e.exitStatus
+        case let .metrics(e): e.exitStatus
         }
     }
 }

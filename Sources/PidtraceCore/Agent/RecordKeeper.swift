@@ -38,7 +38,10 @@ final class RecordKeeper {
         case let .containerExit(c):
             keep(record, c.container, isStory: true)
         case let .runtimeEvent(r):
-            keep(record, r.container, isStory: true)
+            // Only to a live generation: the runtime speaks of a run after its end too (`destroy`).
+            if generations[Key(id: r.container.id, generation: r.container.generation)] != nil {
+                keep(record, r.container, isStory: true)
+            }
         case let .snapshot(s):
             keep(record, s.container, isStory: { UInt32(s.process.hostPID) == $0 })
         case let .process(p):

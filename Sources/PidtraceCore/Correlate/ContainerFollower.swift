@@ -189,7 +189,7 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
                                                 message: "started container \(event.id.prefix(12)) could not be inspected: \(error)"))
                 }
             } else if event.kind == "destroy" {
-                inbox.add(\.removed, event.id)
+                inbox.add(\.removed, event)
             } else if RuntimeEventRecord.actions.contains(event.kind) {
                 inbox.add(\.events, event)
             }
@@ -216,7 +216,14 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
             emit(.runtimeEvent(RuntimeEventRecord(tsNs: tsNs, container: run, action: RuntimeEventRecord.startFailed,
                                                   runtimeTimeNs: nil, exitCode: error.exitCode, error: error.message)))
         }
-        for id in inbox.take(\.removed) { tracker.forget(containerID: id) }
+        for removed in inbox.take(\.removed) {
+            // Said in the stream (its metrics' series go), then forgotten here.
+            if let latest = tracker.latestGeneration(ofContainer: removed.id) {
+                emit(.runtimeEvent(RuntimeEventRecord(tsNs: tsNs, container: latest, action: "destroy",
+                                                      runtimeTimeNs: removed.timeNs)))
+            }
+            tracker.forget(containerID: removed.id)
+        }
         return settled
     }
 
@@ -291,7 +298,7 @@ final class RuntimeInbox: Sendable {
         var joining: [UInt32] = []
         var names: [NameAnswer] = []
         /// Containers the runtime removed: forgotten (a node agent's memory stays flat).
-        var removed: [String] = []
+        var removed: [DockerEvent] = []
         var notices: [Notice] = []
         /// What the runtime did to followed containers (`start` with its restart count).
         var events: [DockerEvent] = []

@@ -45,3 +45,22 @@ extension TraceRecord {
         }
     }
 }
+
+extension TraceRecord {
+    /// The record's `event` name in the NDJSON record.
+    public var eventName: String {
+        switch self {
+        case .start: "start"
+        case let .process(p): p.event.kind.name
+        case .lost: "lost"
+        case .stop: "stop"
+        case .snapshot: "snapshot"
+        case .containerStart: "container_start"
+        case .containerExit: "container_exit"
+        case .reap: "reap"
+        case .zombie: "zombie"
+        case .notice: "notice"
+        case .runtimeEvent: "runtime_event"
+        }
+    }
+}
