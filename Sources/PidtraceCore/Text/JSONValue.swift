@@ -1,4 +1,4 @@
-/// One parsed JSON value, as the offline readers (`summary`, `tree`) see it.
+/// One parsed JSON value (JSONParser's), as every reader of JSON in pidtrace sees it.
 /// Integers that fit an `Int` stay exact; every other number is a `Double`
 /// (possibly infinite: `1e999`), so no input can trap a conversion.
 enum JSONValue: Sendable, Equatable {

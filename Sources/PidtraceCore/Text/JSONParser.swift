@@ -1,5 +1,6 @@
-/// A small strict JSON parser for one NDJSON line. It never traps: nesting is
-/// bounded (`maxDepth`), numbers out of `Int` range become `Double`, and invalid
+/// A small strict JSON parser for one document: a line of a recording (`summary`,
+/// `tree`), a container runtime's reply, a bundle's config.json. It never traps:
+/// nesting is bounded (`maxDepth`), numbers out of `Int` range become `Double`, and invalid
 /// UTF-8 inside strings becomes U+FFFD (a recorded argv can hold any bytes, and a
 /// damaged one is still evidence). Everything else that is not JSON is an error
 /// with the byte offset.
