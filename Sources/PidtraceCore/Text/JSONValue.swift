@@ -17,6 +17,7 @@ enum JSONValue: Sendable, Equatable {
     var int: Int? { if case let .int(v) = self { v } else { nil } }
     var string: String? { if case let .string(v) = self { v } else { nil } }
     var bool: Bool? { if case let .bool(v) = self { v } else { nil } }
+    var object: [String: JSONValue]? { if case let .object(v) = self { v } else { nil } }
 
     /// An array of strings; nil when any element is something else.
     var strings: [String]? {
