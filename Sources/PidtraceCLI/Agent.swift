@@ -29,7 +29,7 @@ struct Agent: ParsableCommand {
               pidtrace agent --state-dir /data/pidtrace --retain 3d --metrics-address 0.0.0.0:9464
               pidtrace why web                                later: why did web's PID 1 end?
 
-            """ + "\n" + ExitStatuses.help)
+            """ + "\n" + CommandExit.help)
 
     @Option(help: ArgumentHelp("The history's directory (created 0700 when missing).", valueName: "DIR"))
     var stateDir = HistoryStore.defaultDirectory

@@ -10,7 +10,8 @@ struct Check: ParsableCommand {
             started in a new PID namespace must come back as fork, exec and exit with
             ns_pids equal to its NSpid: line. Then, per feature (signal, oom_kill, reap, exec_failed),
             whether this kernel has it and why not; then the Docker API and the output
-            directory. Exits 0 when tracing will work, 69 when a requirement fails (WARN
+            directory. Exits \(CommandExit.success.rawValue) when tracing will work, \
+            \(CommandExit.unavailable.rawValue) when a requirement fails (WARN
             lines do not fail: they cost a feature, such as OOM kills or container names).
 
             Examples:
@@ -52,7 +53,7 @@ struct Check: ParsableCommand {
             }
         }
         try? OutputFile.standardOutput().write(Array(out.utf8))
-        if results.contains(where: { $0.status == .fail }) { throw ExitCode(69) }
+        if results.contains(where: { $0.status == .fail }) { throw ExitCode(.unavailable) }
     }
 }
 

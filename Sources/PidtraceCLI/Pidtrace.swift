@@ -12,7 +12,7 @@ public struct Pidtrace: ParsableCommand {
             Needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) and a kernel with
             BTF. The NDJSON record is documented in docs/record.md of the source.
 
-            """ + "\n" + ExitStatuses.help,
+            """ + "\n" + CommandExit.help,
         version: pidtraceVersion,
         subcommands: [Trace.self, Agent.self, Ps.self, Check.self, Summary.self, Tree.self, History.self, Why.self],
         defaultSubcommand: Trace.self)

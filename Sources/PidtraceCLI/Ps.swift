@@ -57,7 +57,7 @@ struct Ps: ParsableCommand {
             return
         } catch {
             StandardError.line("pidtrace: error: \(error)")
-            throw ExitCode(74) // EX_IOERR
+            throw ExitCode(.ioError)
         }
     }
 }

@@ -36,7 +36,7 @@ struct StateDirectory: ParsableArguments {
         let shown = names.prefix(20).joined(separator: ", ") + (names.count > 20 ? ", and \(names.count - 20) more" : "")
         StandardError.line("pidtrace: error: the history in \(stateDir) has no \(what)"
                           + (names.isEmpty ? " (it has no entry yet)" : "; it knows: \(shown)"))
-        throw ExitCode(68) // EX_NOHOST, as for an unknown container in a live trace
+        throw ExitCode(.noHost) // as for an unknown container in a live trace
     }
 
 }

@@ -18,8 +18,11 @@ struct Summary: ParsableCommand {
             replaced; a new one is created 0600, as argv can hold secrets. One line
             on stderr says where it went and how many generations it shows.
 
-            Exit status: 0 when the file had records (even with malformed lines),
-            65 when it had none, 66 when it cannot be read, 73 when the --html
+            Exit status: \(CommandExit.success.rawValue) when the file had records \
+            (even with malformed lines),
+            \(CommandExit.dataError.rawValue) when it had none, \
+            \(CommandExit.noInput.rawValue) when it cannot be read, \
+            \(CommandExit.cannotCreate.rawValue) when the --html
             file cannot be created.
 
             Examples:
@@ -70,7 +73,7 @@ struct Summary: ParsableCommand {
         "pidtrace: wrote \(path) (\(generations) generation\(generations == 1 ? "" : "s"))"
     }
 
-    /// The page replaces `path`; a file that cannot be created is 73 (EX_CANTCREAT).
+    /// The page replaces `path`; a file that cannot be created is `.cannotCreate`.
     static func writeHTML(_ bytes: [UInt8], to path: String) throws {
         if path == "-" { return try RecordedFile.write(bytes) }
         let output: OutputFile
@@ -78,13 +81,13 @@ struct Summary: ParsableCommand {
             output = try OutputFile(path: path, mode: .replace)
         } catch {
             StandardError.line("pidtrace: error: \(error)")
-            throw ExitCode(73) // EX_CANTCREAT
+            throw ExitCode(.cannotCreate)
         }
         do {
             try output.write(bytes)
         } catch {
             StandardError.line("pidtrace: error: \(error)")
-            throw ExitCode(74) // EX_IOERR
+            throw ExitCode(.ioError)
         }
     }
 }
@@ -100,7 +103,7 @@ enum RecordedFile {
             report = try TraceReport.read(path: path, lateReapNs: lateReapNs)
         } catch {
             StandardError.line("pidtrace: error: \(error)")
-            throw ExitCode(66) // EX_NOINPUT
+            throw ExitCode(.noInput)
         }
         let name = path == "-" ? "standard input" : path
         for d in report.diagnostics.prefix(diagnosticsShown) {
@@ -112,7 +115,7 @@ enum RecordedFile {
         guard report.stream.records > 0 else {
             StandardError.line("pidtrace: error: \(name) holds no readable record"
                               + (report.diagnostics.isEmpty ? "" : " (\(report.diagnostics.count) malformed lines)"))
-            throw ExitCode(65) // EX_DATAERR
+            throw ExitCode(.dataError)
         }
         return report
     }
@@ -124,7 +127,7 @@ enum RecordedFile {
             return
         } catch {
             StandardError.line("pidtrace: error: \(error)")
-            throw ExitCode(74) // EX_IOERR
+            throw ExitCode(.ioError)
         }
     }
 }

@@ -22,7 +22,7 @@ struct Trace: ParsableCommand {
             second SIGINT exits at once. SIGHUP reopens the --output file (log
             rotation).
 
-            """ + "\n" + ExitStatuses.help)
+            """ + "\n" + CommandExit.help)
 
     @Flag(help: "Write NDJSON to standard output instead of the table.")
     var json = false

@@ -8,7 +8,8 @@ struct Tree: ParsableCommand {
             Every node is HOST-PID/NS-PID followed by the command lines it ran
             (its exec chain, joined by →) and how it ended. Built from fork, exec,
             exit and snapshot records; a parent is found by host_ppid. Exit statuses
-            as for `pidtrace summary`, and 68 when --container matches nothing.
+            as for `pidtrace summary`, and \(CommandExit.noHost.rawValue) when \
+            --container matches nothing.
 
             Examples:
               pidtrace tree events.ndjson
@@ -36,7 +37,7 @@ struct Tree: ParsableCommand {
                 let known = report.containers.map { $0.name ?? String($0.id.prefix(12)) }
                 StandardError.line("pidtrace: error: no container '\(container)' in \(file)"
                                   + (known.isEmpty ? " (it has none)" : "; it has \(known.joined(separator: ", "))"))
-                throw ExitCode(68) // EX_NOHOST, as for an unknown container in a live trace
+                throw ExitCode(.noHost) // as for an unknown container in a live trace
             }
         }
         try RecordedFile.write(Array(TraceReport.treeText(generations).utf8))

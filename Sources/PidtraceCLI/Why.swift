@@ -82,7 +82,7 @@ struct Why: ParsableCommand {
                     ?? "\(e.containerName ?? "?") (ID \(e.containerID.prefix(12)))" }
             StandardError.line("pidtrace: error: '\(container)' fits several containers in the history: "
                               + names.joined(separator: "; "))
-            throw ExitCode(65) // EX_DATAERR, as for an ambiguous ID prefix
+            throw ExitCode(.dataError) // as for an ambiguous ID prefix
         }
         let chosen: Int
         if let generation {
@@ -90,7 +90,7 @@ struct Why: ParsableCommand {
                 let numbers = entries.map(\.generation)
                 StandardError.line("pidtrace: error: the history has no generation \(generation) of '\(container)'; "
                                   + "it has \(numbers.min() ?? 0)–\(numbers.max() ?? 0) (`pidtrace history --container \(container)`)")
-                throw ExitCode(68) // EX_NOHOST
+                throw ExitCode(.noHost)
             }
             chosen = index
         } else {
@@ -103,7 +103,7 @@ struct Why: ParsableCommand {
         if let html {
             guard !story.report.generations.isEmpty else {
                 StandardError.line("pidtrace: error: generation \(entries[chosen].generation) of '\(container)' was not observed: no records to draw")
-                throw ExitCode(65) // EX_DATAERR
+                throw ExitCode(.dataError)
             }
             try Summary.writeHTML(Array(story.report.timelineHTML().utf8), to: html)
             if html != "-" { StandardError.line(Summary.wroteLine(path: html, generations: story.report.generations.count)) }

@@ -36,7 +36,7 @@ func entries(_ path: String) throws -> [HistoryEntry] {
 
 func fail(_ error: HistoryError) -> Never {
     FileHandle.standardError.write(Data("history-writer: \(error)\n".utf8))
-    exit(error.exitStatus)
+    exit(error.exitStatus.rawValue)
 }
 
 /// Straight to the pipe (write(2)): a parent about to SIGKILL us must have every line said.

@@ -27,7 +27,7 @@ struct CLIUsabilityTests {
     @Test func anUnknownContainerNameSuggestsWaitOnOneLine() {
         let e = TraceError.container(.unknownContainer("web", running: ["db", "cache"]))
         #expect(e.description == "no container 'web'; running containers: db, cache (to trace a container that does not exist yet, add --wait)")
-        #expect(e.exitStatus == 68)
+        #expect(e.exitStatus == .noHost)
         #expect(!e.description.contains("\n"))
         // --wait awaits names: an ID gets no hint; nor do other container errors.
         #expect(!TraceError.container(.unknownContainer("3f2a9c", running: [])).description.contains("--wait"))

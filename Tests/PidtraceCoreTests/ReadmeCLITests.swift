@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import PidtraceCLI
+import PidtraceCore
 
 /// README's option and exit-status tables say what `pidtrace --help`, `pidtrace help
 /// trace` and the man pages (generated from the same definitions) say.
@@ -53,44 +54,48 @@ struct ReadmeCLITests {
     @Test func readmeExitStatusesAreTheCLIsTable() throws {
         let rows = try Self.readmeTable(after: "### Exit statuses")
         let readme = rows.map { "\($0.first) \($0.rest)" }
-        let code = ExitStatuses.table.map { "\($0.status) \($0.meaning)" }
+        let code = CommandExit.allCases.map { "\($0.rawValue) \($0.meaning)" }
         #expect(readme == code)
     }
 
     @Test func helpAndManPagesShowTheExitStatuses() {
         for help in [Pidtrace.helpMessage(columns: 80), Pidtrace.helpMessage(for: Trace.self, columns: 80)] {
-            for row in ExitStatuses.table {
-                #expect(help.contains("\(row.status)  \(row.meaning.split(separator: " ").prefix(3).joined(separator: " "))"))
+            for exit in CommandExit.allCases {
+                #expect(help.contains("\(exit.rawValue)  \(exit.meaning.split(separator: " ").prefix(3).joined(separator: " "))"))
             }
         }
-        #expect(ExitStatuses.help.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        #expect(CommandExit.help.split(separator: "\n").allSatisfy { $0.count <= 80 })
     }
 
-    /// Every status the code can exit with is in the table.
-    @Test func everyStatusTheCodeReturnsIsInTheTable() throws {
-        var statuses: Set<Int32> = [0, Pidtrace.exitCode(for: ValidationError("x")).rawValue]
-        let cli = try FileManager.default.contentsOfDirectory(
-            atPath: Self.root.appendingPathComponent("Sources/PidtraceCLI").path)
-        for file in cli where file.hasSuffix(".swift") {
-            for n in try Self.captures(#"ExitCode\((\d+)\)"#, in: try Self.text("Sources/PidtraceCLI/\(file)")) {
-                statuses.insert(Int32(n)!)
+    /// Every status is one a command exits with, and each is given by its name, never
+    /// as a number: the table cannot drift from what the code returns.
+    @Test func everyStatusIsReturnedByNameNoneByNumber() throws {
+        // ArgumentParser's own: a command that returns, and a validation error.
+        #expect(ExitCode.success.rawValue == CommandExit.success.rawValue)
+        #expect(Pidtrace.exitCode(for: ValidationError("x")).rawValue == CommandExit.usage.rawValue)
+        var returned: Set<String> = ["success", "usage"]
+        let sources = Self.root.appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.subpaths(atPath: sources.path)).filter { $0.hasSuffix(".swift") }
+        for file in files {
+            let source = try Self.text("Sources/" + file)
+            for bare in [#"ExitCode\(\s*\d"#, #"exit\(\s*\d"#, #"var exitStatus: Int32"#] {
+                #expect(source.firstMatch(of: try Regex(bare)) == nil, "\(file): an exit status as a number, not a CommandExit")
+            }
+            returned.formUnion(try Self.captures(#"ExitCode\(\.(\w+)\)"#, in: source))
+            returned.formUnion(try Self.captures(#"exit\(CommandExit\.(\w+)"#, in: source))
+            var rest = source[...]
+            while let body = rest.range(of: "var exitStatus: CommandExit {") {
+                let end = try #require(rest.range(of: "\n    }\n", range: body.upperBound..<rest.endIndex))
+                let found = try Self.captures(#"[:?]\s*\.(\w+)"#, in: rest[body.upperBound..<end.lowerBound])
+                // An error that wraps others (the agent's) hands on theirs.
+                let forwards = rest[body.upperBound..<end.lowerBound].contains(".exitStatus")
+                #expect(!found.isEmpty || forwards, "no statuses found in \(file)")
+                returned.formUnion(found)
+                rest = rest[end.upperBound...]
             }
         }
-        for file in ["Sources/PidtraceCore/Session/TraceError.swift", "Sources/PidtraceCore/Containers/ContainerError.swift",
-                     "Sources/PidtraceCore/History/HistoryError.swift",
-                     "Sources/PidtraceCore/Metrics/Server/MetricsServerError.swift"] {
-            let source = try Self.text(file)
-            let body = try #require(source.range(of: "var exitStatus: Int32 {"))
-            let end = try #require(source.range(of: "\n    }\n", range: body.upperBound..<source.endIndex))
-            let found = try Self.captures(#"[:?]\s*(\d{2,3})\b"#, in: source[body.upperBound..<end.lowerBound])
-            #expect(!found.isEmpty, "no statuses found in \(file)")
-            statuses.formUnion(found.map { Int32($0)! })
-        }
-        for n in try Self.captures(#"_exit\((\d+)\)"#, in: try Self.text("Sources/PidtraceCore/Session/StopRequest.swift")) {
-            statuses.insert(Int32(n)!)
-        }
-        let table = Set(ExitStatuses.table.map(\.status))
-        #expect(statuses.subtracting(table).sorted() == [], "exit statuses missing from ExitStatuses.table")
-        #expect(table.subtracting(statuses).sorted() == [], "ExitStatuses.table lists statuses the code never returns")
+        let names = Set(CommandExit.allCases.map { String(describing: $0) })
+        #expect(returned.subtracting(names).sorted() == [], "names that are no CommandExit")
+        #expect(names.subtracting(returned).sorted() == [], "CommandExit lists statuses the code never returns")
     }
 }

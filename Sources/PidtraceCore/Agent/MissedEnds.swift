@@ -48,7 +48,7 @@ struct MissedEnds {
             let running = detail.state.running || detail.state.restarting == true
             guard let missed = runsMissed(latest: latest, store: store, restartCount: detail.restartCount,
                                           running: running, finishedNs: finishedNs) else { continue }
-            found.append(.notObserved(containerID: detail.id, name: DockerAPI.bareName(detail.name), runtime: api.runtime,
+            found.append(.notObserved(containerID: detail.id, name: DockerName.bare(detail.name), runtime: api.runtime,
                                       pod: nil, generation: (latest?.generation ?? 0) + missed, runsMissed: missed,
                                       bootID: bootID, exitCode: detail.state.exitCode, finishedAt: finished))
         }

@@ -102,7 +102,7 @@ public enum AgentError: Error, CustomStringConvertible {
         }
     }
 
-    public var exitStatus: Int32 {
+    public var exitStatus: CommandExit {
         switch self {
         case let .trace(e): e.exitStatus
         case let .history(e): e.exitStatus

@@ -86,8 +86,7 @@ public struct CRIState: Sendable {
     func read(id: String, layout: Layout) -> CRIContainer? {
         let bundle = layout.directory + "/" + layout.bundle(id)
         guard let data = FileManager.default.contents(atPath: bundle + "/config.json"),
-              let spec = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let annotations = spec["annotations"] as? [String: Any] else { return nil }
+              let annotations = (try? JSONParser.parse(Array(data)))?["annotations"]?.object else { return nil }
         guard var c = Self.container(id: id, runtime: layout.runtime, annotations: annotations) else { return nil }
         if let text = try? String(contentsOfFile: bundle + "/" + layout.pidFile, encoding: .utf8),
            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 {
@@ -97,8 +96,8 @@ public struct CRIState: Sendable {
     }
 
     /// The pod identity in a bundle's annotations (containerd's or CRI-O's keys).
-    static func container(id: String, runtime: String, annotations: [String: Any]) -> CRIContainer? {
-        func value(_ key: String) -> String? { annotations[key] as? String }
+    static func container(id: String, runtime: String, annotations: [String: JSONValue]) -> CRIContainer? {
+        func value(_ key: String) -> String? { annotations[key]?.string }
         let type, podName, namespace, uid, name, sandbox: String?
         if runtime == "cri-o" {
             type = value("io.kubernetes.cri-o.ContainerType")

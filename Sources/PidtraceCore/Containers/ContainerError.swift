@@ -1,19 +1,5 @@
-/// Why a container could not be resolved or listed. Each kind has its own
-/// sysexits-style exit status:
-///
-/// | status | meaning |
-/// |---|---|
-/// | 68 EX_NOHOST      | no such container (the message lists the running ones) |
-/// | 65 EX_DATAERR     | an ID prefix matches several containers |
-/// | 75 EX_TEMPFAIL    | the container exists but is not running |
-/// | 69 EX_UNAVAILABLE | the runtime API is unreachable (and the cgroup scan could not help) |
-/// | 77 EX_NOPERM      | permission denied on the API socket |
-/// | 76 EX_PROTOCOL    | the API answered with an error or with something unreadable |
-/// | 78 EX_CONFIG      | DOCKER_HOST / --docker-host is not a unix socket |
-///
-/// Pods (CRI runtimes): 68 no such pod (the message lists the pods), 65 a pod name in
-/// several namespaces, 69 no runtime state found, 77 a container's namespace unreadable
-/// (no CAP_SYS_PTRACE).
+/// Why a container or pod could not be resolved or listed. Each kind has its exit
+/// status (`exitStatus`; `CommandExit` says what each status means).
 public enum ContainerError: Error, Equatable, CustomStringConvertible {
     case unknownContainer(String, running: [String])
     case ambiguousPrefix(String, matches: [String])
@@ -68,20 +54,15 @@ public enum ContainerError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    public var exitStatus: Int32 {
+    public var exitStatus: CommandExit {
         switch self {
-        case .unknownContainer: 68                 // EX_NOHOST
-        case .ambiguousPrefix: 65                  // EX_DATAERR
-        case .notRunning: 75                       // EX_TEMPFAIL
-        case .nameNeedsAPI: 69                     // EX_UNAVAILABLE
-        case .api(.permissionDenied, _): 77        // EX_NOPERM
-        case .api: 69                              // EX_UNAVAILABLE
-        case .apiStatus, .malformedReply: 76       // EX_PROTOCOL
-        case .unsupportedDockerHost: 78            // EX_CONFIG
-        case .unknownPod: 68                       // EX_NOHOST
-        case .ambiguousPod: 65                     // EX_DATAERR
-        case .noCRIRuntime: 69                     // EX_UNAVAILABLE
-        case .namespaceUnreadable: 77              // EX_NOPERM
+        case .unknownContainer, .unknownPod: .noHost
+        case .ambiguousPrefix, .ambiguousPod: .dataError
+        case .notRunning: .temporaryFailure
+        case .api(.permissionDenied, _), .namespaceUnreadable: .noPermission
+        case .nameNeedsAPI, .api, .noCRIRuntime: .unavailable
+        case .apiStatus, .malformedReply: .protocolError
+        case .unsupportedDockerHost: .configuration
         }
     }
 

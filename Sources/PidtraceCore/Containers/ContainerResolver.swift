@@ -94,7 +94,7 @@ public struct DockerAPIResolver: Sendable {
     public func containerInfo(_ detail: DockerContainerInspect) -> ContainerInfo {
         let running = detail.state.running && detail.state.pid > 0
         return ContainerInfo(
-            id: detail.id, name: DockerAPI.bareName(detail.name),
+            id: detail.id, name: DockerName.bare(detail.name),
             hostPID: running ? detail.state.pid : 0, startedAt: detail.state.startedAt, running: running,
             pidnsInode: running ? proc.namespaceInode(pid: detail.state.pid) : nil,
             restartCount: detail.restartCount, image: detail.config?.image, source: .dockerAPI, runtime: runtime)
@@ -104,8 +104,8 @@ public struct DockerAPIResolver: Sendable {
     /// unique ID prefix. Returns its full ID.
     public static func match(_ ref: String, in containers: [DockerContainerSummary]) throws(ContainerError) -> String {
         if let exact = containers.first(where: { $0.id == ref }) { return exact.id }
-        let name = DockerAPI.bareName(ref)
-        if let named = containers.first(where: { $0.names.map(DockerAPI.bareName).contains(name) }) { return named.id }
+        let name = DockerName.bare(ref)
+        if let named = containers.first(where: { $0.names.map(DockerName.bare).contains(name) }) { return named.id }
         if CgroupResolver.looksLikeID(ref) {
             let prefixed = containers.filter { $0.id.hasPrefix(ref.lowercased()) }
             if prefixed.count == 1 { return prefixed[0].id }

@@ -40,13 +40,13 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
     public var isRetryable: Bool { if case .diskFull = self { true } else { false } }
 
     /// sysexits-style statuses, as the commands exit with them.
-    public var exitStatus: Int32 {
+    public var exitStatus: CommandExit {
         switch self {
-        case .unwritableDirectory: 73           // EX_CANTCREAT
-        case .locked: 75                        // EX_TEMPFAIL: the other agent may stop
-        case .noDatabase, .unreadableDirectory: 66 // EX_NOINPUT
-        case .newerSchema, .unreadable: 65      // EX_DATAERR
-        case .diskFull, .database: 74           // EX_IOERR
+        case .unwritableDirectory: .cannotCreate
+        case .locked: .temporaryFailure // the other agent may stop
+        case .noDatabase, .unreadableDirectory: .noInput
+        case .newerSchema, .unreadable: .dataError
+        case .diskFull, .database: .ioError
         }
     }
 }

@@ -1,8 +1,7 @@
 /// What a process's (and so a container's) exit code means by the convention shells
 /// and inits follow: 126, 127, and 128 + N for a child killed by signal N. Defined
 /// here once for every place that shows a code (the table, the END line, the summary,
-/// the findings). pidtrace's own exit statuses are another thing (PidtraceCLI's
-/// ExitStatuses).
+/// the findings). pidtrace's own exit statuses are another thing (`CommandExit`).
 public enum ExitCodeMeaning {
     /// nil for a code with no conventional meaning (0, 1, 2, …).
     public static func of(_ code: Int) -> String? {

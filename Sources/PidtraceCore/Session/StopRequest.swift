@@ -33,7 +33,7 @@ public enum StopRequest {
                 return
             }
             if sig == SIGINT && interrupts.add(1, ordering: .relaxed).newValue > 1 {
-                _exit(130)
+                _exit(CommandExit.interrupted.rawValue)
             }
             requested.store(StopReason.signal.rawValue, ordering: .releasing)
         }

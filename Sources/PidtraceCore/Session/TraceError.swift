@@ -1,3 +1,5 @@
+import Glibc
+
 /// Why a trace could not start or had to stop. Each case has its own exit status.
 public enum TraceError: Error, CustomStringConvertible {
     case missingCapabilities([String])
@@ -35,16 +37,16 @@ public enum TraceError: Error, CustomStringConvertible {
         return " (to trace a container that does not exist yet, add --wait)"
     }
 
-    /// sysexits-style statuses, one per kind of failure.
-    public var exitStatus: Int32 {
+    /// One status per kind of failure.
+    public var exitStatus: CommandExit {
         switch self {
-        case .missingCapabilities: 77                 // EX_NOPERM
-        case .noBTF: 69                               // EX_UNAVAILABLE
-        case .noSuchProcess, .noSuchPIDNamespace: 66  // EX_NOINPUT
-        case .output(.exists): 79                     // refused to clobber
-        case .output(.cannotOpen): 73                 // EX_CANTCREAT
-        case .output: 74                              // EX_IOERR
-        case let .bpf(e): e.errno == 1 || e.errno == 13 ? 77 : 70 // EX_SOFTWARE
+        case .missingCapabilities: .noPermission
+        case .noBTF: .unavailable
+        case .noSuchProcess, .noSuchPIDNamespace: .noInput
+        case .output(.exists): .outputExists
+        case .output(.cannotOpen): .cannotCreate
+        case .output: .ioError
+        case let .bpf(e): e.errno == EPERM || e.errno == EACCES ? .noPermission : .software
         case let .container(e): e.exitStatus
         }
     }

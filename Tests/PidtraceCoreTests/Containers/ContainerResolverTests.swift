@@ -36,7 +36,7 @@ struct DockerAPIResolverTests {
         let peer = try Recorded.daemon()
         let error = ContainerError.unknownContainer("nope", running: ["fixture-db", "fixture-web"])
         #expect(throws: error) { try resolver(peer, procWithRecordedContainers()).resolve("nope") }
-        #expect(error.exitStatus == 68)
+        #expect(error.exitStatus == .noHost)
         #expect(error.description == "no container 'nope'; running containers: fixture-db, fixture-web")
         #expect(ContainerError.unknownContainer("x", running: []).description.contains("no containers are running"))
     }
@@ -49,7 +49,7 @@ struct DockerAPIResolverTests {
             try resolver(peer, procWithRecordedContainers()).resolve("2e8")
         } throws: { error in
             guard let e = error as? ContainerError, case let .ambiguousPrefix(ref, matches) = e else { return false }
-            return ref == "2e8" && matches == ["2e89c798c02c fixture-web", "2e8abdaa5ea2 fixture-db"] && e.exitStatus == 65
+            return ref == "2e8" && matches == ["2e89c798c02c fixture-web", "2e8abdaa5ea2 fixture-db"] && e.exitStatus == .dataError
         }
         #expect(try resolver(peer, procWithRecordedContainers()).resolve("2e89").id == Recorded.webID)
     }
@@ -63,7 +63,7 @@ struct DockerAPIResolverTests {
         }
         let info = try r.resolve("fixture-stopped", requireRunning: false)
         #expect(!info.running && info.hostPID == 0 && info.pidnsInode == nil)
-        #expect(ContainerError.notRunning("x", id: Recorded.stoppedID).exitStatus == 75)
+        #expect(ContainerError.notRunning("x", id: Recorded.stoppedID).exitStatus == .temporaryFailure)
     }
 
     @Test("running containers come with their PID 1 and PID namespace")
@@ -87,10 +87,10 @@ struct DockerAPIResolverTests {
     @Test("permission denied on the socket is its own error (exit 77), without fallback")
     func permissionDenied() {
         let error = ContainerError.api(.permissionDenied(path: "/var/run/docker.sock"), socket: "/var/run/docker.sock")
-        #expect(error.exitStatus == 77)
+        #expect(error.exitStatus == .noPermission)
         #expect(error.unreachableReason == nil)
         #expect(error.description.contains("permission denied on the Docker API socket /var/run/docker.sock"))
-        #expect(ContainerError.api(.socketMissing(path: "/s"), socket: "/s").exitStatus == 69)
+        #expect(ContainerError.api(.socketMissing(path: "/s"), socket: "/s").exitStatus == .unavailable)
         #expect(ContainerError.api(.malformedReply("x"), socket: "/s").unreachableReason == nil)
     }
 }
@@ -206,7 +206,7 @@ struct CgroupResolverTests {
             try r.resolve("web")
         } throws: { error in
             guard let e = error as? ContainerError, case .nameNeedsAPI("web", .socketMissing(missing), missing) = e else { return false }
-            return e.exitStatus == 69 && e.description.contains("names need the container runtime API")
+            return e.exitStatus == .unavailable && e.description.contains("names need the container runtime API")
                 && e.description.contains("container ID")
         }
         #expect(try r.runningContainers().count == 6)

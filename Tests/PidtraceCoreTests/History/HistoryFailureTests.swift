@@ -66,7 +66,7 @@ struct HistoryFailureTests {
             try HistoryStore.open(directory: path)
         } throws: { error in
             guard case let .unwritableDirectory(p, errno)? = error as? HistoryError else { return false }
-            return p == path && errno == ENOTDIR && (error as! HistoryError).exitStatus == 73
+            return p == path && errno == ENOTDIR && (error as! HistoryError).exitStatus.rawValue == 73
                 && "\(error)" == "cannot write the state directory \(path): Not a directory"
         }
     }
@@ -115,7 +115,7 @@ struct HistoryFailureTests {
         }
         let error = try #require(full, "never full")
         guard case .diskFull = error else { Issue.record("not diskFull: \(error)"); return }
-        #expect(error.isRetryable && error.exitStatus == 74)
+        #expect(error.isRetryable && error.exitStatus.rawValue == 74)
         let kept = try store.entries().count
         #expect(try HistoryTools.sqlite3(store.databasePath, "PRAGMA integrity_check") == "ok")
         #expect(try HistoryTools.sqlite3(store.databasePath, "SELECT count(*) FROM entries") == "\(kept)")
@@ -132,7 +132,7 @@ struct HistoryFailureTests {
             try HistoryStore.openReadOnly(directory: dir.path + "/none")
         } throws: { error in
             "\(error)" == "no history in \(dir.path)/none: `pidtrace agent --state-dir \(dir.path)/none` writes it"
-                && (error as! HistoryError).exitStatus == 66
+                && (error as! HistoryError).exitStatus.rawValue == 66
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/none")) // reading creates nothing
     }

@@ -128,7 +128,7 @@ struct HistoryStoreTests {
             try HistoryStore.open(directory: dir.path)
         } throws: { error in
             guard case let .newerSchema(_, version, known)? = error as? HistoryError else { return false }
-            return version == 99 && known == HistorySchema.version && (error as! HistoryError).exitStatus == 65
+            return version == 99 && known == HistorySchema.version && (error as! HistoryError).exitStatus.rawValue == 65
         }
         #expect(try HistoryStore.openReadOnly(directory: dir.path).entries().count == 1)
     }

@@ -55,14 +55,14 @@ import Testing
             _ = try MetricsServer(host: "127.0.0.1", port: s.port) { [] }
         } throws: { error in
             guard let e = error as? MetricsServerError, case .addressInUse = e else { return false }
-            return e.exitStatus == 80 && e.description == "cannot serve metrics on 127.0.0.1:\(s.port): the address is in use "
+            return e.exitStatus.rawValue == 80 && e.description == "cannot serve metrics on 127.0.0.1:\(s.port): the address is in use "
                 + "(another pidtrace agent, or another program, listens there); give another with --metrics-address, or none"
         }
         // An address that is not this host's: another status.
         #expect {
             _ = try MetricsServer(host: "192.0.2.1", port: 9464) { [] }
         } throws: { error in
-            (error as? MetricsServerError)?.exitStatus == 71 && "\(error)".contains("bind failed: Cannot assign requested address")
+            (error as? MetricsServerError)?.exitStatus == .osError && "\(error)".contains("bind failed: Cannot assign requested address")
         }
     }
 

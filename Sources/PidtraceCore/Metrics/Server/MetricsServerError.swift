@@ -20,10 +20,10 @@ public enum MetricsServerError: Error, Equatable, CustomStringConvertible {
     }
 
     /// sysexits-style, as `TraceError.exitStatus`.
-    public var exitStatus: Int32 {
+    public var exitStatus: CommandExit {
         switch self {
-        case .addressInUse: 80                         // the metrics address is taken
-        case .cannotListen, .cannotStartThread: 71     // EX_OSERR
+        case .addressInUse: .addressInUse
+        case .cannotListen, .cannotStartThread: .osError
         }
     }
 }

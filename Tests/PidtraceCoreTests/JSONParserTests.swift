@@ -1,8 +1,8 @@
 import Testing
 @testable import PidtraceCore
 
-@Suite("summary report: the JSON line parser")
-struct ReportJSONParserTests {
+@Suite("the JSON parser (recordings, runtime replies)")
+struct JSONParserTests {
     private func parse(_ text: String) throws(JSONParser.Failure) -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
 
     @Test("objects, arrays, literals, escapes and surrogate pairs")

@@ -1,5 +1,6 @@
-/// A small strict JSON parser for one NDJSON line. It never traps: nesting is
-/// bounded (`maxDepth`), numbers out of `Int` range become `Double`, and invalid
+/// A small strict JSON parser for one document: a line of a recording (`summary`,
+/// `tree`), a container runtime's reply, a bundle's config.json. It never traps:
+/// nesting is bounded (`maxDepth`), numbers out of `Int` range become `Double`, and invalid
 /// UTF-8 inside strings becomes U+FFFD (a recorded argv can hold any bytes, and a
 /// damaged one is still evidence). Everything else that is not JSON is an error
 /// with the byte offset.
@@ -132,7 +133,14 @@ struct JSONParser {
 
     private mutating func string() throws(Failure) -> String {
         i += 1
-        var out: [UInt8] = []
+        let start = i
+        // Most strings have no escape: they are their bytes, with no copy to build first.
+        while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5c, bytes[i] >= 0x20 { i += 1 }
+        if i < bytes.count, bytes[i] == 0x22 {
+            i += 1
+            return String(decoding: bytes[start..<i - 1], as: UTF8.self)
+        }
+        var out = Array(bytes[start..<i])
         while i < bytes.count {
             let b = bytes[i]
             switch b {

@@ -1,4 +1,4 @@
-/// One parsed JSON value, as the offline readers (`summary`, `tree`) see it.
+/// One parsed JSON value (JSONParser's), as every reader of JSON in pidtrace sees it.
 /// Integers that fit an `Int` stay exact; every other number is a `Double`
 /// (possibly infinite: `1e999`), so no input can trap a conversion.
 enum JSONValue: Sendable, Equatable {
@@ -18,6 +18,7 @@ enum JSONValue: Sendable, Equatable {
     var string: String? { if case let .string(v) = self { v } else { nil } }
     var bool: Bool? { if case let .bool(v) = self { v } else { nil } }
     var array: [JSONValue]? { if case let .array(v) = self { v } else { nil } }
+    var object: [String: JSONValue]? { if case let .object(v) = self { v } else { nil } }
 
     /// An array of strings; nil when any element is something else.
     var strings: [String]? {
