@@ -71,7 +71,7 @@ extension Diagnosis {
             } else if let first = findings().first, first.kind == "never_started" || first.kind == "exec_failed" {
                 outcome.cause = .container
                 outcome.headline = first.kind == "never_started"
-                    ? "the entrypoint never started; \(who) exited with code \(code)"
+                    ? neverStartedHeadline(who: who, code: code)
                     : "\(who) exited with code \(code) after a failed exec"
             } else {
                 outcome.cause = .container
@@ -97,6 +97,17 @@ extension Diagnosis {
             outcome.headline = "\(who) was killed by the OOM killer"
         }
         return outcome
+    }
+
+    /// With the runtime's reason when it gave one: "the entrypoint never started: the runtime
+    /// could not run /nope (there is no file at that path in the container); exit 127".
+    private func neverStartedHeadline(who: String, code: Int) -> String {
+        let refused = g.runtimeEvents.last { $0.action == "start_failed" }
+        guard let message = refused?.error, let refusal = EntrypointRefusal(runtimeError: message) else {
+            return "the entrypoint never started; \(who) exited with code \(code)"
+        }
+        return "the entrypoint never started: the runtime could not run \(F.printable(refusal.path)) (\(refusal.explanation))"
+            + (refused?.exitCode.map { "; exit \($0)" } ?? "")
     }
 
     /// "PID 1 (sh)": the program's name, not its whole command line.

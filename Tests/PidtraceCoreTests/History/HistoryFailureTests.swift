@@ -145,7 +145,9 @@ struct HistoryFailureTests {
         try HistoryStore.open(directory: state).commit(try #require(try HistoryFixture.entries("init-killed").first))
         if getuid() == 0 {
             let pidtrace = dir.path + "/pidtrace" // a copy nobody may run
-            try FileManager.default.copyItem(atPath: HistoryTools.pidtrace, toPath: pidtrace)
+            // Copied by another process: a file this one wrote could be held open by a child
+            // another test forks meanwhile, and its exec then fails (ETXTBSY).
+            #expect(try HistoryTools.run("/bin/cp", [HistoryTools.pidtrace, pidtrace]).status == 0)
             let r = try HistoryTools.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", pidtrace,
                                                                "history", "--state-dir", state])
             #expect(r.status == 66)

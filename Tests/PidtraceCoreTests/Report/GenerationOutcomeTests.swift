@@ -36,6 +36,9 @@ import Testing
         let o = try #require(try outcomes("entrypoint-missing").first)
         #expect(o.cause == .container && o.exitCode == 1)
         #expect(o.headline.hasPrefix("the entrypoint never started; PID 1 (runc:[2:INIT]) exited with code 1"))
+        let refused = try #require(try outcomes("entrypoint-missing-error").first)
+        #expect(refused.headline == "the entrypoint never started: the runtime could not run /app/server (there is no file at that "
+            + "path in the container); exit 127", "\(refused.headline)")
         let failed = try #require(try outcomes("exec-failed-127").first)
         #expect(failed.headline == "PID 1 (sh) exited with code 127 after a failed exec")
     }
