@@ -54,6 +54,15 @@ import Testing
             return firstPhase.allSatisfy { !Self.entries(all, of: $0).isEmpty } && Self.entries(all, of: loop).count >= 2
         }
 
+        // One agent per state directory: a second one is refused, the first goes on.
+        let second = try DockerFixture.pidtrace(["agent", "--state-dir", stateDir, "--metrics-address", "none"])
+        #expect(second.status == 75 && second.stderr.contains("holds \(stateDir): one agent per state directory"),
+                "\(second.stderr)")
+        #expect(agent.process.isRunning)
+        // Host processes (this test's docker CLI, shells) are left out in the kernel.
+        let hostRecords = agent.records().filter { ["fork", "exec", "exit"].contains($0.event) && $0["container_id"] == nil }
+        #expect(hostRecords.isEmpty, "\(hostRecords.prefix(3))")
+
         // Killed mid-flight: the crash loop goes on while no agent runs.
         kill(agent.process.processIdentifier, SIGKILL)
         agent.process.waitUntilExit()

@@ -46,6 +46,10 @@ final class AgentRecorder: SessionObserver {
         writer.submit(entry)
     }
 
+    func takeNotices() -> [Notice] {
+        writer.takeProblems().map { Notice(kind: .historyNotWritten, message: $0) }
+    }
+
     func tick(nowNs: UInt64) {
         guard nowNs >= lastBeatNs + MissedEnds.beatNs else { return }
         lastBeatNs = nowNs

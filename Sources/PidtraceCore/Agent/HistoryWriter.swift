@@ -6,20 +6,11 @@ import Synchronization
 /// directory under its cap (`prune` after each commit). A commit that fails for want
 /// of space is kept and tried again; what could not be kept is counted and said.
 final class HistoryWriter: Sendable {
-    struct Counts: Sendable, Equatable {
-        var committed = 0
-        /// Failed commits (disk full, an I/O error): each is tried again, up to the bound.
-        var failures = 0
-        /// Entries dropped: more were waiting than `maxWaiting`, or the writer stopped first.
-        var dropped = 0
-        /// The last failure, for the agent's log and `notice`.
-        var lastError: String?
-    }
-
     private struct State {
         var waiting: [HistoryEntry] = []
         var stopping = false
-        var counts = Counts()
+        /// Each failed or dropped commit, said once (`takeProblems`).
+        var problems: [String] = []
     }
 
     /// Entries waiting for the disk at most (a full disk for hours must not grow memory).
@@ -37,13 +28,20 @@ final class HistoryWriter: Sendable {
         thread.start()
     }
 
-    var counts: Counts { state.withLock { $0.counts } }
+    /// Failed and dropped commits since the last call, one line each.
+    func takeProblems() -> [String] {
+        state.withLock { s in
+            defer { s.problems.removeAll() }
+            return s.problems
+        }
+    }
 
     func submit(_ entry: HistoryEntry) {
         state.withLock { s in
             if s.waiting.count >= Self.maxWaiting {
-                s.waiting.removeFirst()
-                s.counts.dropped += 1
+                let dropped = s.waiting.removeFirst()
+                s.problems.append("the history entry of \(dropped.containerName ?? dropped.containerID) generation "
+                    + "\(dropped.generation) was dropped: \(Self.maxWaiting) entries were waiting for the disk")
             }
             s.waiting.append(entry)
         }
@@ -68,20 +66,24 @@ final class HistoryWriter: Sendable {
             for entry in batch {
                 do {
                     try store.commit(entry)
-                    state.withLock { $0.counts.committed += 1 }
                     prune(store, retain: retain, maxBytes: maxBytes)
                 } catch {
                     Log.logger.error("history entry not written: \(error)", metadata: [
                         "container": "\(entry.containerName ?? entry.containerID)", "generation": "\(entry.generation)"])
                     state.withLock { s in
-                        s.counts.failures += 1
-                        s.counts.lastError = error.description
+                        if s.problems.count < Self.maxWaiting {
+                            s.problems.append("the history entry of \(entry.containerName ?? entry.containerID) generation "
+                                + "\(entry.generation) could not be written (\(error)); it is tried again in 5 s")
+                        }
                     }
                     failed.append(entry)
                 }
             }
             if stopping {
-                state.withLock { $0.counts.dropped += failed.count }
+                for entry in failed {
+                    Log.logger.error("history entry dropped at stop", metadata: [
+                        "container": "\(entry.containerName ?? entry.containerID)", "generation": "\(entry.generation)"])
+                }
                 done.signal()
                 return
             }

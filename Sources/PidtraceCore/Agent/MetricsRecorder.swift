@@ -30,6 +30,8 @@ final class MetricsRecorder: SessionObserver {
         switch record {
         case let .lost(l):
             lost += Int(clamping: l.count)
+        case let .notice(n) where n.notice.kind == .historyNotWritten:
+            metrics.historyWriteFailed(1)
         case let .containerStart(c):
             metrics.containerFollowed(Self.labels(c.container))
         case let .zombie(z):

@@ -101,6 +101,8 @@ public struct Notice: Sendable, Equatable {
         case lostUnknown
         /// A history entry (`pidtrace agent`) keeps a bounded part of its generation's records.
         case recordsNotKept
+        /// The agent could not commit a history entry (it tries again), or dropped one.
+        case historyNotWritten
 
         public var name: StaticString {
             switch self {
@@ -109,6 +111,7 @@ public struct Notice: Sendable, Equatable {
             case .filterFull: "filter_full"
             case .lostUnknown: "lost_unknown"
             case .recordsNotKept: "records_not_kept"
+            case .historyNotWritten: "history_not_written"
             }
         }
     }

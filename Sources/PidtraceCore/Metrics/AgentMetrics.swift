@@ -52,6 +52,8 @@ public final class AgentMetrics: Sendable {
     /// Kernel events lost since the last call (the `lost` records' counts).
     public func eventsLost(_ count: Int) { health.eventsLost(count) }
 
+    public func historyWriteFailed(_ count: Int) { health.historyWriteFailed(count) }
+
     public func setContainersFollowed(_ count: Int) { health.setContainersFollowed(count) }
 
     /// Where the BPF programs' run-time statistics are read at each scrape

@@ -7,6 +7,7 @@ final class HealthSeries: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let sampler: MetricsSampler
     private let lost: Counter
+    private let historyFailures: Counter
     private let followed: Gauge
     private let resident: Gauge
     private let statsEnabled: Gauge
@@ -22,6 +23,7 @@ final class HealthSeries: Sendable {
         self.registry = registry
         self.sampler = sampler
         lost = registry.makeCounter(descriptor: MetricFamily.lostEvents.descriptor)
+        historyFailures = registry.makeCounter(descriptor: MetricFamily.historyFailures.descriptor)
         followed = registry.makeGauge(descriptor: MetricFamily.containersFollowed.descriptor)
         resident = registry.makeGauge(descriptor: MetricFamily.residentMemory.descriptor)
         statsEnabled = registry.makeGauge(descriptor: MetricFamily.bpfStatsEnabled.descriptor)
@@ -40,6 +42,10 @@ final class HealthSeries: Sendable {
 
     func eventsLost(_ count: Int) {
         if count > 0 { lost.increment(by: Int64(count)) }
+    }
+
+    func historyWriteFailed(_ count: Int) {
+        if count > 0 { historyFailures.increment(by: Int64(count)) }
     }
 
     func setContainersFollowed(_ count: Int) { followed.set(to: Double(max(0, count))) }

@@ -40,6 +40,10 @@ public struct MetricFamily: Sendable, Equatable {
     public static let lostEvents = MetricFamily(
         name: "pidtrace_lost_events_total", type: "counter", labels: [],
         help: "Kernel events lost because the ring buffer was full (the agent's reader fell behind).")
+    public static let historyFailures = MetricFamily(
+        name: "pidtrace_history_write_failures_total", type: "counter", labels: [],
+        help: "History entries the agent could not commit when it tried (a full disk, an I/O error); each is tried "
+            + "again every 5 s, up to 1024 waiting.")
     public static let containersFollowed = MetricFamily(
         name: "pidtrace_containers_followed", type: "gauge", labels: [],
         help: "Containers the agent follows now.")
@@ -60,7 +64,7 @@ public struct MetricFamily: Sendable, Equatable {
 
     public static let all: [MetricFamily] = [
         generationEnds, sigtermIgnored, stopDuration, oomKills, unreapedZombies,
-        records, lostEvents, containersFollowed, bpfRunSeconds, bpfRuns, bpfStatsEnabled, residentMemory,
+        records, lostEvents, historyFailures, containersFollowed, bpfRunSeconds, bpfRuns, bpfStatsEnabled, residentMemory,
     ]
 
     /// Around Docker's stop timeout (10 s) and Kubernetes' grace period (30 s): a SIGKILL

@@ -13,4 +13,11 @@ public protocol SessionObserver: AnyObject {
     func tick(nowNs: UInt64)
     /// The trace stopped; the `stop` record was the last `record`.
     func stopped()
+    /// What went wrong since the last call that changes what the records mean (written
+    /// into the stream as `notice` records); called once per turn of the read loop.
+    func takeNotices() -> [Notice]
+}
+
+extension SessionObserver {
+    public func takeNotices() -> [Notice] { [] }
 }

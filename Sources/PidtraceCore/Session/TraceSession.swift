@@ -95,7 +95,10 @@ public final class TraceSession {
                 orderer.release(upTo: readFrom - TraceRecord.orderSlackNs, outputs.write)
                 outputs.story?.tick(nowNs: readFrom - TraceRecord.orderSlackNs)
             }
-            for observer in observers { observer.tick(nowNs: readFrom) }
+            for observer in observers {
+                observer.tick(nowNs: readFrom)
+                for notice in observer.takeNotices() { emit(.notice(NoticeRecord(tsNs: BootClock.nowBootNs(), notice: notice))) }
+            }
             outputs.flush()
             noteOutputFailures()
             if let deadline, BootClock.nowBootNs() >= deadline { StopRequest.request(.duration) }
