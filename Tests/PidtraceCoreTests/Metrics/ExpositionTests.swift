@@ -49,7 +49,7 @@ import Testing
         let metrics = try F.metrics(fedWith: ["restarts", "policy-loop-then-start"])
         let names = F.lines(metrics).filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) }
         #expect(names == ["pidtrace_bpf_stats_enabled", "pidtrace_containers_followed", "pidtrace_generation_ends_total",
-                          "pidtrace_lost_events_total", "pidtrace_oom_kills_total", "pidtrace_resident_memory_bytes",
+                          "pidtrace_history_write_failures_total", "pidtrace_lost_events_total", "pidtrace_oom_kills_total", "pidtrace_resident_memory_bytes",
                           "pidtrace_sigterm_ignored_total", "pidtrace_stop_duration_seconds"])
         #expect(ExpositionOrder.sortedByFamily(Array("# HELP b_x B.\n# TYPE b_x gauge\nb_x 1\n# TYPE a gauge\na 2\n".utf8))
             == Array("# TYPE a gauge\na 2\n# HELP b_x B.\n# TYPE b_x gauge\nb_x 1\n".utf8))
@@ -64,10 +64,13 @@ import Testing
         metrics.eventsLost(910)
         metrics.eventsLost(-1)
         metrics.setContainersFollowed(12)
+        metrics.historyWriteFailed(2)
+        metrics.historyWriteFailed(0)
         // The series of one family come in the registry's order: compared as a set.
         #expect(Set(F.lines(metrics).filter { !$0.hasPrefix("#") }) == [
             "pidtrace_bpf_stats_enabled 1.0",
             "pidtrace_containers_followed 12.0",
+            "pidtrace_history_write_failures_total 2",
             "pidtrace_lost_events_total 910",
             "pidtrace_records_total{kind=\"exec\"} 7",
             "pidtrace_records_total{kind=\"fork\"} 1",
