@@ -128,9 +128,26 @@ struct ReportBuilder {
 
     private mutating func end(_ index: Int) {
         guard ending.removeValue(forKey: index) != nil, let state = states[index] else { return }
-        if !keepEnded { states[index] = nil }
+        if !keepEnded {
+            states[index] = nil
+            forgetRoutes()
+        }
         ended.append(state.finish())
     }
+
+    /// A forgotten generation's routes stay, so that its late records (a reap) are
+    /// dropped rather than start a generation of their own; past `routesKept` containers
+    /// (a node agent's weeks of them) only the live generations' are kept.
+    private mutating func forgetRoutes() {
+        guard byContainer.count > Self.routesKept || byPIDNamespace.count > Self.routesKept else { return }
+        byContainer = byContainer.filter { $0.value.values.contains { states[$0] != nil } }
+        latestGeneration = latestGeneration.filter { byContainer[$0.key] != nil }
+        byPIDNamespace = byPIDNamespace.filter { states[$0.value] != nil }
+    }
+
+    static let routesKept = 16384
+    /// Routes known (containers and PID namespaces): bounded when ended generations are forgotten.
+    var routeCount: Int { byContainer.count + byPIDNamespace.count }
 
     mutating func takeEnded() -> [TraceReport.Generation] {
         defer { ended.removeAll() }
