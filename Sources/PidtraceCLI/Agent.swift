@@ -24,10 +24,12 @@ struct Agent: ParsableCommand {
             SIGHUP reopens the --output file.
 
             Examples:
-              pidtrace agent                                  history in /var/lib/pidtrace, metrics on 127.0.0.1:9464
-              pidtrace agent --json                           also NDJSON on standard output, for a log pipeline
-              pidtrace agent --state-dir /data/pidtrace --retain 3d --metrics-address 0.0.0.0:9464
-              pidtrace why web                                later: why did web's PID 1 end?
+              pidtrace agent                 history in /var/lib/pidtrace, metrics
+                                             on 127.0.0.1:9464
+              pidtrace agent --json          NDJSON on standard output too
+              pidtrace agent --retain 3d --max-state-size 1GiB
+              pidtrace history --since 24h   later: each container end of the day
+              pidtrace why web               and the story of web's latest end
 
             """ + "\n" + CommandExit.help)
 
