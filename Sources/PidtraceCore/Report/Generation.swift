@@ -54,7 +54,14 @@ extension TraceReport {
         /// Who started this run, as the runtime said; nil when it said nothing (no
         /// runtime API, an older recording, or a run that began before the trace).
         public var startedBy: StartCause? {
-            guard let start = runtimeEvents.last(where: { $0.action == "start" }) else { return nil }
+            guard let start = runtimeEvents.last(where: { $0.action == "start" }) else {
+                // A CRI runtime tells no start; a pod's container that ran before under its
+                // name was made again, as the kubelet restarts one.
+                if let c = container, let pod = c.pod, !pod.isSandbox, c.generation > 1, !runningAtTraceStart {
+                    return .recreatedInPod
+                }
+                return nil
+            }
             if runtimeEvents.contains(where: { $0.action == "restart" }) { return .restartRequest }
             if let count = start.restartCount, count > 0 { return .restartPolicy(count: count) }
             return .startRequest
@@ -88,6 +95,9 @@ extension TraceReport {
         case restartPolicy(count: Int)
         case startRequest
         case restartRequest
+        /// A pod's container created again under its name (a new container ID) through the
+        /// CRI: how the kubelet restarts it (its restartPolicy, or a liveness probe's kill).
+        case recreatedInPod
     }
 
     public struct ExecStep: Sendable, Equatable {

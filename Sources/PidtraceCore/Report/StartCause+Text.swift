@@ -5,6 +5,9 @@ extension TraceReport.StartCause {
         case let .restartPolicy(count): "the container's restart policy (restart \(count))"
         case .startRequest: "a start request to the runtime (\(advice.startRequests)), not its restart policy"
         case .restartRequest: "a restart request to the runtime (\(advice.restartRequest)), not its restart policy"
+        case .recreatedInPod:
+            "a new container of the same name in its pod, created through the CRI: how the kubelet restarts a pod's "
+                + "container (the CRI runtime tells no more: not which attempt, nor why)"
         }
     }
 
@@ -14,6 +17,7 @@ extension TraceReport.StartCause {
         case .restartPolicy: "restart_policy"
         case .startRequest: "start_request"
         case .restartRequest: "restart_request"
+        case .recreatedInPod: "recreated_in_pod"
         }
     }
 }

@@ -124,6 +124,8 @@ extension TraceReport {
         let restarts = run.compactMap { if case let .restartPolicy(n)? = $0.startedBy { n } else { nil } }
         if let low = restarts.min(), let high = restarts.max() {
             lines.append("    restarted by: the container's restart policy (restart \(low == high ? "\(low)" : "\(low)–\(high)"))")
+        } else if run.dropFirst().allSatisfy({ $0.startedBy == .recreatedInPod }) && run.count > 1 {
+            lines.append("    restarted by: " + TraceReport.StartCause.recreatedInPod.text(RuntimeAdvice(first.container)))
         }
         if let from = first.start?.time, let to = last.end?.time {
             lines.append("    from \(F.printable(from)) to \(F.printable(to))")

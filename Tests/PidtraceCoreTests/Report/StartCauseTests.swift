@@ -67,3 +67,26 @@ extension StartCauseTests {
         #expect(stopped.components(separatedBy: "\n  generation 1: ").count - 1 == 3, "\(stopped)")
     }
 }
+
+/// A CRI runtime tells no start: a pod's container made again under its name is the
+/// kubelet's restart, its first run and the pod's sandbox are not said to be.
+@Suite struct PodRestartCauseTests {
+    private func generation(_ number: Int, sandbox: Bool = false, start: Bool = false) -> TraceReport.Generation {
+        var g = TraceReport.Generation()
+        g.container = TraceReport.ContainerIdentity(id: "c\(number)", name: sandbox ? "POD" : "app", generation: number,
+                                                    runtime: "containerd",
+                                                    pod: PodMeta(name: "web", namespace: "shop", uid: "u", isSandbox: sandbox))
+        if start {
+            g.runtimeEvents = [TraceReport.RuntimeEvent(stamp: TraceReport.Stamp(time: nil, tsNs: 1), action: "start")]
+        }
+        return g
+    }
+
+    @Test func aRecreatedPodContainerIsTheKubeletsRestart() {
+        #expect(generation(2).startedBy == .recreatedInPod)
+        #expect(generation(1).startedBy == nil)
+        #expect(generation(2, sandbox: true).startedBy == nil)
+        #expect(generation(2, start: true).startedBy == .startRequest) // a runtime that says more is believed
+        #expect(TraceReport.StartCause.recreatedInPod.name == "recreated_in_pod")
+    }
+}
