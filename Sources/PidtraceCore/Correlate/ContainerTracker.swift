@@ -409,11 +409,18 @@ public final class ContainerTracker {
         }
         guard readUpToNs > Self.endedKeptNs, !endedAt.isEmpty else { return }
         for (inode, at) in endedAt where at < readUpToNs - Self.endedKeptNs {
+            // The kernel reuses a freed inode: a new container there, asked about now (its
+            // events held), must stay watched.
+            guard pending[inode] == nil, !watchedWhileAsking.contains(inode) else { continue }
             endedAt[inode] = nil
-            guard let generation = namespaces[inode], generation.ended else { continue }
+            guard let generation = namespaces[inode], generation.ended,
+                  joined[inode]?.values.contains(where: { !$0.ended }) != true else { continue }
             namespaces[inode] = nil
             joined[inode] = nil
             filter?.unwatch(pidNamespace: inode)
+            // Its events still in the ring are the ended generation's: dropped, not taken
+            // for the host's (a new generation there clears this when it is claimed).
+            foreign[inode] = readUpToNs + TraceRecord.orderSlackNs
             // A pod's container runs once: the kubelet restarts it under a new ID.
             if registry.isPodContainer(generation.attribution.id) { forget(containerID: generation.attribution.id) }
         }
