@@ -99,9 +99,9 @@ struct Agent: ParsableCommand {
         }
     }
 
-    func options(proc: ProcReader = ProcReader()) -> NodeAgent.Options {
+    func options() -> NodeAgent.Options {
         var o = NodeAgent.Options()
-        o.trace = traceOptions(proc: proc)
+        o.trace = traceOptions()
         o.stateDirectory = stateDir
         o.retain = retain
         o.maxStateBytes = maxStateSize
@@ -109,7 +109,7 @@ struct Agent: ParsableCommand {
         return o
     }
 
-    func traceOptions(proc: ProcReader = ProcReader()) -> TraceOptions {
+    func traceOptions() -> TraceOptions {
         var o = TraceOptions()
         tracing.apply(to: &o)
         o.followAllContainers = true
@@ -120,7 +120,8 @@ struct Agent: ParsableCommand {
         o.verbose = diagnostics.verbose
         o.dockerHost = dockerHost
         if !runtimeRoot.isEmpty { o.runtimeRoots = runtimeRoot }
-        if includeHost, let host = proc.namespaceInode(pid: 1) { o.tracer.pidNamespaces = [host] }
+        // The host's namespace by its fixed inode: /proc/1/ns may be closed to us.
+        if includeHost { o.tracer.pidNamespaces = [BPFTracer.hostPIDNamespace] }
         return o
     }
 }

@@ -25,6 +25,21 @@ import Testing
         return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// --include-host: the host's own processes are recorded too, without a container.
+    @Test func includeHostRecordsTheHostsProcesses() throws {
+        let stateDir = NSTemporaryDirectory() + "pidtrace-agent-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        let marker = "0.0\(getpid())"
+        let agent = try TracerRun(["--state-dir", stateDir, "--metrics-address", "none", "--include-host"], agent: true)
+        _ = try DockerFixture.execute("/bin/sleep", [marker], timeout: 10)
+        let records = try agent.waitFor("the host's exec") { records in
+            records.contains { $0.event == "exec" && $0.strings("argv") == ["/bin/sleep", marker] }
+        }
+        let exec = try #require(records.first { $0.event == "exec" && $0.strings("argv") == ["/bin/sleep", marker] })
+        #expect(exec["container_id"] == nil && exec.int("ns_level") == 0)
+        try agent.stop()
+    }
+
     /// 24 containers: one running before the agent, exits with codes, PID 1 ignoring
     /// SIGTERM, a crash loop, a child and a PID 1 OOM-killed, `docker rm -f`; the agent
     /// killed with SIGKILL halfway and started again on the same directory.

@@ -136,7 +136,7 @@ public final class BPFTracer: @unchecked Sendable {
     public var ringBufferFD: Int32 { pt_events_fd(skel) }
 
     /// The host's PID namespace (init_pid_ns): its inode is PROC_PID_INIT_INO on every kernel.
-    static let hostPIDNamespace: UInt32 = 0xEFFF_FFFC
+    public static let hostPIDNamespace: UInt32 = 0xEFFF_FFFC
 
     /// Adds a PID namespace (by inode) to the in-kernel filter.
     public func watch(pidNamespace inode: UInt32) throws(BPFError) {
