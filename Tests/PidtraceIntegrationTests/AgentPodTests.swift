@@ -106,7 +106,8 @@ struct AgentPodTests {
                 "\(why.stdout)")
         #expect(why.stdout.contains("PID 1 = host \(appPID), pidns \(appNS)"), "\(why.stdout)")
         #expect(why.stdout.contains("ended: killed by SIGKILL"), "\(why.stdout)")
-        #expect(why.stdout.contains("ignored SIGTERM from host PID") && why.stdout.contains("2.0 s later"), "\(why.stdout)")
+        #expect(why.stdout.contains("ignored SIGTERM from host PID") && why.stdout.contains(
+            "followed 2.0 s later (the pod's grace period, `terminationGracePeriodSeconds`) and killed it."), "\(why.stdout)")
         #expect(why.stdout.contains("fix: make PID 1 exit on SIGTERM"), "\(why.stdout)")
         #expect(!why.stdout.contains("docker"), "a pod's fix names no docker flag: \(why.stdout)")
 

@@ -83,6 +83,12 @@ struct RuntimeAdvice {
         return "`docker logs`, `podman logs` or `kubectl logs`"
     }
 
+    /// What let the SIGKILL come after a SIGTERM that did not end PID 1: for a pod, the
+    /// knob to turn is its grace period (the kubelet's StopContainer timeout).
+    var stopTimeout: String {
+        runtime == .kubernetes ? "the pod's grace period, `terminationGracePeriodSeconds`" : "the stop timeout"
+    }
+
     /// How a process is started from outside the container.
     var exec: String {
         if let cli { return "`\(cli) exec`" }

@@ -60,6 +60,8 @@ struct RuntimeAdviceTests {
         #expect(pod.runtime == .kubernetes)
         #expect(pod.logs == "`kubectl logs -n shop 'web 1' -c app --previous` once the kubelet has restarted it")
         #expect(pod.memoryLimit == "`resources.limits.memory` in the pod spec")
+        #expect(pod.stopTimeout == "the pod's grace period, `terminationGracePeriodSeconds`")
+        #expect(docker.stopTimeout == "the stop timeout" && RuntimeAdvice(nil).stopTimeout == "the stop timeout")
         #expect(RuntimeAdvice(nil).runtime == .unknown)
     }
 
