@@ -128,8 +128,8 @@ struct Diagnosis {
                 ? "\(initName) ignored \(request.name)\(from): " + ignoredWhy
                 : "\(initName) received \(request.name)\(from) but had not exited"
             let then = request.result == "ignored"
-                ? " SIGKILL\(killer) followed \(delay) later (the stop timeout) and killed it."
-                : " \(delay) later, when SIGKILL\(killer) killed it (the stop timeout)."
+                ? " SIGKILL\(killer) followed \(delay) later (\(advice.stopTimeout)) and killed it."
+                : " \(delay) later, when SIGKILL\(killer) killed it (\(advice.stopTimeout))."
             // Not PID 1, it ignored the request by its own choice (SIG_IGN): undoing that is the fix.
             let fix = g.initJoinedNamespace && request.result == "ignored"
                 ? "make the container's init stop ignoring \(request.name) (as `trap '' TERM` makes a shell ignore SIGTERM): "
@@ -296,7 +296,7 @@ struct Diagnosis {
             if let finalKill {
                 let delay = finalKill.stamp.tsNs.map { F.duration($0 - askNs) } ?? "?"
                 let killer = finalKill.sender.map { " from " + F.sender($0) } ?? ""
-                text += ": SIGKILL\(killer) followed \(delay) later (the stop timeout) and killed \(initRole)"
+                text += ": SIGKILL\(killer) followed \(delay) later (\(advice.stopTimeout)) and killed \(initRole)"
                 text += app.killedByTeardown ? "; the kernel then killed the app (namespace torn down)." : "."
             } else {
                 text += g.ending == nil ? "; both were still running when the trace ended." : initEnd + "."

@@ -73,11 +73,20 @@ struct RuntimeAdvice {
         return "`--memory` of `docker run` or `podman run`, `resources.limits.memory` in a pod spec"
     }
 
-    /// The command that shows the container's own output.
+    /// The command that shows the container's own output. Docker and Podman keep one
+    /// container across restarts (its logs hold every run); the kubelet re-creates it,
+    /// and by the time anyone asks (`pidtrace why`) the run that ended is usually the
+    /// previous container, whose output only `--previous` shows.
     var logs: String {
         if let cli { return "`\(cli) logs \(target)`" }
-        if runtime == .kubernetes { return "`kubectl logs \(target)`" }
+        if runtime == .kubernetes { return "`kubectl logs \(target) --previous` once the kubelet has restarted it" }
         return "`docker logs`, `podman logs` or `kubectl logs`"
+    }
+
+    /// What let the SIGKILL come after a SIGTERM that did not end PID 1: for a pod, the
+    /// knob to turn is its grace period (the kubelet's StopContainer timeout).
+    var stopTimeout: String {
+        runtime == .kubernetes ? "the pod's grace period, `terminationGracePeriodSeconds`" : "the stop timeout"
     }
 
     /// How a process is started from outside the container.

@@ -58,7 +58,10 @@ struct RuntimeAdviceTests {
                                                               pod: PodMeta(name: "web 1", namespace: "shop", uid: "u1",
                                                                            isSandbox: false)))
         #expect(pod.runtime == .kubernetes)
-        #expect(pod.logs == "`kubectl logs -n shop 'web 1' -c app`" && pod.memoryLimit == "`resources.limits.memory` in the pod spec")
+        #expect(pod.logs == "`kubectl logs -n shop 'web 1' -c app --previous` once the kubelet has restarted it")
+        #expect(pod.memoryLimit == "`resources.limits.memory` in the pod spec")
+        #expect(pod.stopTimeout == "the pod's grace period, `terminationGracePeriodSeconds`")
+        #expect(docker.stopTimeout == "the stop timeout" && RuntimeAdvice(nil).stopTimeout == "the stop timeout")
         #expect(RuntimeAdvice(nil).runtime == .unknown)
     }
 
