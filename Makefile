@@ -55,8 +55,10 @@ test: test-deps $(SKEL)
 	$(SWIFT) build --build-tests
 	scripts/with-dockerd scripts/count-skips $(SWIFT) test --skip-build
 
+# scripts/bench (pidtrace against its peers), then scripts/bench-agent (pidtrace agent).
 bench: build test-deps
 	scripts/bench
+	scripts/bench-agent
 
 # The binary, a man page per command (from the commands' own help: `man pidtrace-trace`)
 # and shell completions.
