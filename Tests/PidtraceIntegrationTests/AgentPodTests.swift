@@ -12,8 +12,16 @@ struct AgentPodTests {
     /// A job that fails: the kubelet re-creates it (a new container, attempt + 1).
     static let failing = ["sh", "-c", "sleep 0.3; exit 3"]
 
-    static func agent(_ stateDir: String, _ runtime: Containerd) throws -> TracerRun {
-        try TracerRun(["--state-dir", stateDir, "--metrics-address", "none", "--runtime-root", runtime.state], agent: true)
+    /// The agent, once it has caught up: at its start its reader first follows every
+    /// container on the host (other suites' too), and a new container's ID comes from its
+    /// init's /proc/PID/cgroup when its fork is read: an init gone by then (a 0.3 s job)
+    /// would not be followed. A long-lived canary seen start says the reader is there.
+    static func agent(_ stateDir: String, _ runtime: Containerd) throws -> (TracerRun, canary: CRIPod) {
+        let agent = try TracerRun(["--state-dir", stateDir, "--metrics-address", "none", "--runtime-root", runtime.state],
+                                  agent: true)
+        let canary = try CRIPod(runtime)
+        try waitForStart(agent, try canary.run("canary", PodTraceTests.busy))
+        return (agent, canary)
     }
 
     static func entries(_ stateDir: String, of pod: CRIPod) throws -> [Record] {
@@ -31,7 +39,8 @@ struct AgentPodTests {
         let runtime = try ContainerdFixture.runtime()
         let stateDir = NSTemporaryDirectory() + "pidtrace-agent-pods-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
-        let agent = try Self.agent(stateDir, runtime)
+        let (agent, canary) = try Self.agent(stateDir, runtime)
+        defer { withExtendedLifetime(canary) {} }
 
         // A stop through the CRI with a 2 s grace, as the kubelet stops a pod's container.
         let web = try CRIPod(runtime)
@@ -142,7 +151,7 @@ struct AgentPodTests {
         let early = try CRIPod(runtime)
         let running = try early.run("app", PodTraceTests.busy)
         let runningPID = try early.initPID(running)
-        var agent = try Self.agent(stateDir, runtime)
+        var (agent, canary) = try Self.agent(stateDir, runtime)
         try Self.waitForStart(agent, running)
 
         let jobs = try CRIPod(runtime)
@@ -153,7 +162,8 @@ struct AgentPodTests {
         kill(agent.process.processIdentifier, SIGKILL)
         agent.process.waitUntilExit()
         #expect(try AgentTests.sqliteCheck(stateDir) == "ok")
-        agent = try Self.agent(stateDir, runtime)
+        (agent, canary) = try Self.agent(stateDir, runtime)
+        defer { withExtendedLifetime(canary) {} }
         // Running when the agent started again: followed from its snapshot.
         try Self.waitForStart(agent, running)
         try runtime.cri(["rm", first])
@@ -187,7 +197,8 @@ struct AgentPodTests {
         let runtime = try ContainerdFixture.runtime()
         let stateDir = NSTemporaryDirectory() + "pidtrace-agent-pods-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
-        let agent = try Self.agent(stateDir, runtime)
+        let (agent, canary) = try Self.agent(stateDir, runtime)
+        defer { withExtendedLifetime(canary) {} }
         let pod = try CRIPod(runtime, sharedPID: true)
         let app = try pod.run("app", Self.ignoring)
         try Self.waitForStart(agent, app)

@@ -35,6 +35,11 @@ struct AgentScrapeTests {
         defer { prometheus.stop() }
 
         let ignorer = try DockerContainer(AgentPodTests.ignoring)
+        // Seen start once the agent's reader has caught up with its start (it first
+        // follows every container on the host): then short-lived ones are not missed.
+        try agent.waitFor("the first container followed", timeout: 30) { records in
+            records.contains { $0.event == "container_start" && $0["container_id"] as? String == ignorer.id }
+        }
         let failing = try DockerContainer(["sh", "-c", "sleep 0.5; exit 3"])
         let oom = try DockerContainer(["sh", "-c", "sleep 0.5; exec tail /dev/zero"], options: AgentTests.memoryLimit)
         let ours = [ignorer, failing, oom]

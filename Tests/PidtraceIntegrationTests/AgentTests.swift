@@ -150,4 +150,20 @@ import Testing
         #expect(unknown.status == 68 && unknown.stderr.contains(ignorer.name), "\(unknown.stderr)")
         _ = whileDown
     }
+
+    /// Without CAP_SYS_PTRACE the containers running at the agent's start cannot be
+    /// followed (their init's /proc/PID/ns/pid is unreadable): the agent used to run on,
+    /// silently blind to them; it refuses, as `--pod` does, with status 77.
+    @Test func withoutCAPSYSPTRACEItRefusesToStart() throws {
+        let running = try DockerContainer(["sleep", "600"])
+        let stateDir = NSTemporaryDirectory() + "pidtrace-agent-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        let launcher = DaemonSetCapabilityTests.launcher(["bpf", "perfmon"])
+        let r = try DockerFixture.pidtrace(["agent", "--state-dir", stateDir, "--metrics-address", "none"], via: launcher)
+        #expect(r.status == 77, "\(r.stderr)")
+        #expect(r.stderr == "pidtrace agent: error: the agent needs CAP_SYS_PTRACE to read the PID namespace of each "
+                + "container's init (/proc/PID/ns/pid)\n", "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stateDir), "refused before its state directory was made")
+        _ = running
+    }
 }

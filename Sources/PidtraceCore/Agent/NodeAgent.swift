@@ -20,6 +20,12 @@ public final class NodeAgent {
         trace.followAllContainers = true
         // Privilege first: without it the state directory may not be writable either.
         do { try TraceSession.checkHost(proc: proc) } catch { throw .trace(error) }
+        // Containers running at the start are followed from their init's PID namespace
+        // (/proc/PID/ns/pid), which another's process shows only with CAP_SYS_PTRACE:
+        // without it they were left out silently (only later ones followed), so an agent
+        // restarted on a busy node saw nothing of what ran. The capability, not a probe:
+        // whether a container runs at the start must not decide whether the agent starts.
+        if let caps = Capabilities(proc: proc), !caps.has(Capabilities.sysPtrace) { throw .namespacesUnreadable }
         let store: HistoryStore, numbers: HistoryStore
         do {
             store = try HistoryStore.open(directory: options.stateDirectory)
@@ -93,9 +99,13 @@ public enum AgentError: Error, CustomStringConvertible {
     case trace(TraceError)
     case history(HistoryError)
     case metrics(MetricsServerError)
+    /// No CAP_SYS_PTRACE: other processes' PID namespaces cannot be read.
+    case namespacesUnreadable
 
     public var description: String {
         switch self {
+        case .namespacesUnreadable:
+            "the agent needs CAP_SYS_PTRACE to read the PID namespace of each container's init (/proc/PID/ns/pid)"
         case let .trace(e): e.description
         case let .history(e): e.description
         case let .metrics(e): e.description
@@ -104,6 +114,7 @@ public enum AgentError: Error, CustomStringConvertible {
 
     public var exitStatus: CommandExit {
         switch self {
+        case .namespacesUnreadable: .noPermission
         case let .trace(e): e.exitStatus
         case let .history(e): e.exitStatus
         case let .metrics(e): e.exitStatus

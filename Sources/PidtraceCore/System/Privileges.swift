@@ -2,6 +2,7 @@ import Glibc
 
 /// Linux capabilities the tracer needs, read from /proc/self/status (CapEff).
 public struct Capabilities: Sendable, Equatable {
+    public static let sysPtrace = 19
     public static let sysAdmin = 21
     public static let perfmon = 38
     public static let bpf = 39
