@@ -44,7 +44,8 @@ final class TracerRun {
             process.standardOutput = FileHandle.nullDevice
         }
         try process.run()
-        try waitUntil(timeout: 10, "the start record") {
+        // The agent first lists and inspects every container on the host: more on a busy one.
+        try waitUntil(timeout: agent ? 30 : 10, "the start record") {
             self.records().contains { $0.event == "start" } || !self.process.isRunning
         }
         guard process.isRunning else {
