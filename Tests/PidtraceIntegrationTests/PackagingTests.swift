@@ -57,5 +57,29 @@ struct PackagingTests {
         for exec in execs.prefix(3) {
             #expect((exec.int("ns_pid") ?? 0) > 1 && exec.int("ns_ppid") == 1)
         }
+
+        // The agent in the image, its history on the host; asked by `docker exec NAME
+        // pidtrace ...` as the DaemonSet's pod is by `kubectl exec POD -- pidtrace ...`.
+        let state = NSTemporaryDirectory() + "pidtrace-image-state-\(uniqueSleep())"
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let agent = try DockerFixture.dockerOutput([
+            "run", "-d", "--pid=host", "--cap-add", "SYS_ADMIN", "--cap-add", "SYS_PTRACE",
+            "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+            "-v", "/sys/kernel/btf:/sys/kernel/btf:ro", "-v", "/var/run/docker.sock:/var/run/docker.sock",
+            "-v", "\(state):/var/lib/pidtrace", tag, "agent", "--metrics-address", "none", "--json",
+        ])
+        defer { _ = try? DockerFixture.docker(["rm", "-f", agent]) }
+        // Caught up with the host's containers once a new long-lived one is seen start.
+        let canary = try DockerContainer(["sleep", "600"])
+        try DockerFixture.waitFor("the agent to follow a new container", timeout: 60) {
+            try DockerFixture.docker(["logs", agent]).stdout.contains(canary.id)
+        }
+        let failing = try DockerContainer(["sh", "-c", "sleep 1; exit 3"])
+        try DockerFixture.waitFor("the end in the history, asked inside the image", timeout: 30) {
+            let r = try DockerFixture.docker(["exec", agent, "pidtrace", "history", "--container", failing.name])
+            return r.status == 0 && r.stdout.contains("exit 3")
+        }
+        let why = try DockerFixture.docker(["exec", agent, "pidtrace", "why", failing.name])
+        #expect(why.status == 0 && why.stdout.contains("exited by itself with code 3"), "\(why.stderr)\(why.stdout)")
     }
 }
