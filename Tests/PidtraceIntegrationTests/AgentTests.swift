@@ -147,7 +147,8 @@ import Testing
         #expect(why.status == 0, "\(why.stderr)")
         #expect(why.stdout.contains("ignored SIGTERM from host PID") && why.stdout.contains("SIGKILL"), "\(why.stdout)")
         let unknown = try DockerFixture.pidtrace(["why", "no-such-container-\(UUID().uuidString.prefix(6))", "--state-dir", stateDir])
-        #expect(unknown.status == 68 && unknown.stderr.contains(ignorer.name), "\(unknown.stderr)")
+        // Which 20 it lists depends on what else ended on this host meanwhile (other suites').
+        #expect(unknown.status == 68 && unknown.stderr.contains("; it knows: "), "\(unknown.stderr)")
         _ = whileDown
     }
 
