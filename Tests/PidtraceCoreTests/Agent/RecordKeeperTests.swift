@@ -41,7 +41,9 @@ struct RecordKeeperTests {
         #expect(lines.count == GenerationRecords.storyHead + GenerationRecords.storyTail + GenerationRecords.othersKept)
         #expect(leftOut == 4000 - lines.count)
         #expect(lines.first == "story 0" && lines.last == "other 1999")
-        #expect(lines.contains("story 255") && !lines.contains("story 256") && lines.contains("story 1744"))
-        #expect(!lines.contains("other 1487") && lines.contains("other 1488"))
+        let head = GenerationRecords.storyHead, tail = GenerationRecords.storyTail, others = GenerationRecords.othersKept
+        #expect(lines.contains("story \(head - 1)") && !lines.contains("story \(head)") && lines.contains("story \(2000 - tail)"))
+        #expect(!lines.contains("story \(1999 - tail)"))
+        #expect(!lines.contains("other \(1999 - others)") && lines.contains("other \(2000 - others)"))
     }
 }
