@@ -44,8 +44,10 @@ final class TracerRun {
             process.standardOutput = FileHandle.nullDevice
         }
         try process.run()
-        // The agent first lists and inspects every container on the host: more on a busy one.
-        try waitUntil(timeout: agent ? 30 : 10, "the start record") {
+        // The agent first lists and inspects every container on the host (after a restart,
+        // every stopped one too, for runs that ended meanwhile): the whole suite's hundreds
+        // of containers, on 2 cores running the other suites, took over 30 s.
+        try waitUntil(timeout: agent ? 90 : 10, "the start record") {
             self.records().contains { $0.event == "start" } || !self.process.isRunning
         }
         guard process.isRunning else {
