@@ -57,8 +57,8 @@ public final class ContainerTracker {
     private var joined: [UInt32: [String: Generation]] = [:]
     /// cgroup v2 ID → the container ID its path names ("" for none).
     private var cgroupContainers: [UInt64: String] = [:]
-    /// Namespaces whose generation ended, with when: forgotten (and unwatched in the
-    /// kernel) `endedKeptNs` later, so that a tracer running for weeks stays flat.
+    /// Namespaces whose generation ended, with when: forgotten `endedKeptNs` later, so
+    /// that a tracer running for weeks stays flat (the kernel's filter keeps the inode).
     private var endedAt: [UInt32: UInt64] = [:]
     /// Long enough for the teardown's kills of the namespace's other processes and
     /// every queued event of theirs to be read.
@@ -417,7 +417,9 @@ public final class ContainerTracker {
                   joined[inode]?.values.contains(where: { !$0.ended }) != true else { continue }
             namespaces[inode] = nil
             joined[inode] = nil
-            filter?.unwatch(pidNamespace: inode)
+            // Not unwatched in the kernel: a new container's init may have forked into the
+            // reused inode already, its events unread, and would lose them (seen in CI's
+            // container soak). A dead namespace sends nothing else.
             // Its events still in the ring are the ended generation's: dropped, not taken
             // for the host's (a new generation there clears this when it is claimed).
             foreign[inode] = readUpToNs + TraceRecord.orderSlackNs

@@ -63,7 +63,8 @@ struct EndedNamespaceEvictionTests {
         tracker.prune(readUpToNs: 5_000_000_000 + ContainerTracker.endedKeptNs - 1)
         #expect(filter.unwatched.isEmpty)
         tracker.prune(readUpToNs: 5_000_000_000 + ContainerTracker.endedKeptNs + 1)
-        #expect(filter.unwatched == [inode])
+        // Kept in the kernel: a new container there may have forked already.
+        #expect(filter.unwatched.isEmpty)
         // A late event of that namespace, read after: not the host's.
         let late = event(.exit, pid: 501, atNs: 5_000_000_000 + ContainerTracker.endedKeptNs)
         #expect(tracker.attribute(late) { _ in } == .drop)
