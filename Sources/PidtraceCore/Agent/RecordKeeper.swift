@@ -86,11 +86,12 @@ final class RecordKeeper {
         if generations[key] == nil, generations.count >= Self.maxGenerations, let stalest = generations.min(by: { $0.value.lastNs < $1.value.lastNs }) {
             generations[stalest.key] = nil
         }
-        var kept = generations[key] ?? Kept()
-        if let initHostPID { kept.initHostPID = initHostPID }
-        kept.records.add(encode(record), isStory: kept.initHostPID.map(isStory) ?? true)
-        kept.lastNs = max(kept.lastNs, record.tsNs)
-        generations[key] = kept
+        let line = encode(record)
+        // Mutated in place: a copy out and back would copy the kept lines on every record.
+        if let initHostPID { generations[key, default: Kept()].initHostPID = initHostPID }
+        let story = generations[key]?.initHostPID.map(isStory) ?? true
+        generations[key, default: Kept()].records.add(line, isStory: story)
+        generations[key]!.lastNs = max(generations[key]!.lastNs, record.tsNs)
     }
 
     private func encode(_ record: TraceRecord) -> String {
