@@ -26,9 +26,10 @@ enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MA
 struct signal_struct { atomic_t live; struct pid *pids[PIDTYPE_MAX]; };
 
 struct cred { kuid_t uid; kgid_t gid; };
-struct kernfs_node { __u64 id; };
-struct cgroup { struct kernfs_node *kn; };
-struct cgroup_subsys_state { struct cgroup *cgroup; };
+struct kernfs_node { __u64 id; const char *name; };
+struct cgroup;
+struct cgroup_subsys_state { struct cgroup *cgroup; struct cgroup_subsys_state *parent; };
+struct cgroup { struct kernfs_node *kn; struct cgroup_subsys_state self; };
 struct css_set { struct cgroup_subsys_state *subsys[16]; struct cgroup *dfl_cgrp; };
 /* Its value differs with the kernel's config: read it with bpf_core_enum_value(). */
 enum cgroup_subsys_id { memory_cgrp_id = 4 };

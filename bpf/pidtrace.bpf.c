@@ -38,6 +38,41 @@ struct {
 
 #define WATCHED_TENTATIVELY 2
 
+/* Namespace inits whose exit was recorded, by host tgid: their namespace's inode.
+ * Its entry leaves watched_pidns when the init is released (sched_process_free):
+ * every other process of the namespace is gone by then (the init's exit waits for
+ * them), and the inode can be reused only after that, so a new namespace never
+ * loses its entry to the old one's end. Without it each container run would keep
+ * its entry, and a node's 4097th would go unwatched. LRU: an entry whose release
+ * was missed cannot pin the map. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);   /* the init's host tgid */
+	__type(value, __u32); /* its PID namespace's inode */
+} ended_inits SEC(".maps");
+
+/* Entries in ended_inits: the release handler, run for every task freed on the
+ * host, looks there only while this is not 0. */
+__u32 ended_inits_pending = 0;
+
+/* Each new namespace's cgroup (struct pt_pidns_cgroup), by its inode; written
+ * before its init's fork record is sent, and kept past the namespace's end: the
+ * record may be read after that. LRU: the oldest go first. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct pt_pidns_cgroup);
+} pidns_cgroups SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pt_pidns_cgroup);
+} pidns_cgroup_scratch SEC(".maps");
+
 /* Whether the host's PID namespace is in watched_pidns: set by user space with the map.
  * Most tasks live there, and a filter usually leaves it out (following containers):
  * this settles them without a lookup in the map, which cost 0.3 us per event here. */
@@ -388,6 +423,30 @@ static __always_inline void fill_process_any(struct pt_event *e, struct task_str
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 }
 
+/* Keeps the names of @task's cgroup and its parent's under @pidns (pidns_cgroups). */
+static __always_inline void remember_cgroup(__u32 pidns, struct task_struct *task)
+{
+	__u32 zero = 0;
+	struct pt_pidns_cgroup *names = bpf_map_lookup_elem(&pidns_cgroup_scratch, &zero);
+	if (!names)
+		return;
+	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	/* cgroup v1 only: every task's v2 cgroup is the root; the memory hierarchy
+	 * holds the runtime's path then. */
+	if (!BPF_CORE_READ(cgrp, self.parent)) {
+		int memcg = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+		if (memcg >= 0 && memcg < 16)
+			cgrp = BPF_CORE_READ(task, cgroups, subsys[memcg], cgroup);
+	}
+	struct cgroup_subsys_state *parent = BPF_CORE_READ(cgrp, self.parent);
+	names->name[0] = 0;
+	names->parent[0] = 0;
+	bpf_probe_read_kernel_str(names->name, sizeof(names->name), BPF_CORE_READ(cgrp, kn, name));
+	if (parent)
+		bpf_probe_read_kernel_str(names->parent, sizeof(names->parent), BPF_CORE_READ(parent, cgroup, kn, name));
+	bpf_map_update_elem(&pidns_cgroups, &pidns, names, BPF_ANY);
+}
+
 static __always_inline int on_sched_process_fork(struct task_struct *child)
 {
 	bool thread = child->pid != child->tgid;
@@ -426,6 +485,8 @@ static __always_inline int on_sched_process_fork(struct task_struct *child)
 	 * (each of its direct reads costs load time). */
 	asm volatile("" ::: "memory");
 	fill_process(e, child);
+	if (e->flags & PT_FLAG_NEW_PIDNS)
+		remember_cgroup(e->pidns, child);
 	if ((e->flags & PT_FLAG_UNWATCHED) && watch_new_pidns) {
 		__u8 tentative = WATCHED_TENTATIVELY;
 		if (!bpf_map_update_elem(&watched_pidns, &e->pidns, &tentative, BPF_NOEXIST))
@@ -718,7 +779,14 @@ static __always_inline void record_exit(struct task_struct *task, bool process_g
 	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
 	e->exit_code = task->exit_code;
 	__u32 tgid = e->host_pid;
+	__u32 level = e->ns_level;
+	bool namespace_init = process_gone && level > 0 && level < PT_MAX_NS_LEVELS && e->ns_pids[level] == 1;
+	__u32 pidns = e->pidns;
 	bpf_ringbuf_submit(e, submit_flags());
+	/* The release handler takes its namespace out of the filter (ended_inits). */
+	if (namespace_init && filter_pidns && kind_wanted(PT_EVENT_REAP) &&
+	    !bpf_map_update_elem(&ended_inits, &tgid, &pidns, BPF_NOEXIST))
+		__sync_fetch_and_add(&ended_inits_pending, 1);
 	if (process_gone && kind_wanted(PT_EVENT_REAP) && zombies_matched()) {
 		__u8 one = 1;
 		__u32 *slot = zombie_slot(tgid);
@@ -938,6 +1006,18 @@ int BPF_PROG(handle_mark_victim_pid, int pid)
  * (and reports nothing for a process whose exit it has not: see zombies_matched()).
  * (This kernel has no kprobes or fentry, CONFIG_KPROBES and ftrace being off:
  * tracepoints work.) */
+/* A namespace init released: nothing is left in its namespace to watch (ended_inits). */
+static __always_inline void unwatch_ended_namespace(__u32 tgid)
+{
+	__u32 *found = bpf_map_lookup_elem(&ended_inits, &tgid);
+	if (!found)
+		return;
+	__u32 pidns = *found;
+	bpf_map_delete_elem(&watched_pidns, &pidns);
+	if (!bpf_map_delete_elem(&ended_inits, &tgid))
+		__sync_fetch_and_add(&ended_inits_pending, -1);
+}
+
 static __always_inline int on_sched_process_free(struct task_struct *task)
 {
 	/* Runs for every task freed on the host: the cheapest tests first. A release
@@ -951,6 +1031,8 @@ static __always_inline int on_sched_process_free(struct task_struct *task)
 	 * not: the lookup takes no lock, the delete does). */
 	if (task->pid != tgid)
 		return 0;
+	if (ended_inits_pending)
+		unwatch_ended_namespace(tgid);
 	if (zombies_matched()) {
 		__u32 *slot = zombie_slot(tgid);
 		if (!slot || !*slot || !bpf_map_lookup_elem(&zombies, &tgid))

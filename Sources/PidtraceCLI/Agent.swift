@@ -74,6 +74,11 @@ struct Agent: ParsableCommand {
 
     mutating func validate() throws {
         try tracing.check()
+        // A run ends at its PID 1's exit, and its namespace leaves the kernel filter
+        // at its release (reap): without them the agent would fill the filter for good.
+        if let missing = [EventKind.exit, .reap].first(where: { !tracing.events.contains($0) }) {
+            throw ValidationError("--events: the agent needs \(missing.name) (a run's end is its PID 1's exit; its release frees the kernel filter's entry)")
+        }
         if stateDir.isEmpty { throw ValidationError("--state-dir needs a directory") }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
         if runtimeRoot.contains(where: { $0.isEmpty }) { throw ValidationError("--runtime-root needs a directory") }

@@ -70,6 +70,8 @@ struct ErrorPathTests {
         ["--events", "fork,bogus"], ["--ring-size", "3"], ["--duration", "-1"], ["--max-args", "0"],
         ["--pid", "0"], ["--append"], ["--quiet"], ["--duration", "abc"], ["--log-level", "loud"],
         ["--signals", "some"], ["--zombie-after", "0"], ["--wait"], ["--container", ""],
+        // The agent: a run ends at its PID 1's exit; its release frees the kernel filter's entry.
+        ["agent", "--events", "fork,exec,exit"], ["agent", "--events", "exec,reap"],
     ])
     func badArgumentsAreUsageErrors(arguments: [String]) throws {
         let r = try runPidtrace(arguments)

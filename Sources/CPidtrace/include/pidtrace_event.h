@@ -10,6 +10,7 @@
 #define PT_FILENAME_LEN 256
 #define PT_ARGS_LEN 4096      /* bytes of the argv area copied per exec */
 #define PT_EXEC_FAILED_MAX_ARGS 64 /* argv entries read from user memory per failed exec */
+#define PT_CGROUP_NAME_LEN 128 /* a cgroup directory's name: "cri-containerd-<64 hex>.scope" is 86 */
 
 enum pt_event_kind {
 	PT_EVENT_FORK = 1,
@@ -105,6 +106,17 @@ struct pt_exec_event {
 	 * on into path_room. (Two arrays: Swift does not import one of over 4096.) */
 	char strings[PT_ARGS_LEN];
 	char path_room[PT_FILENAME_LEN];
+};
+
+/* The cgroup a new PID namespace's init was forked into, by the last two names of
+ * its path (its directory's and its parent's, "" at the root): the container ID a
+ * runtime puts there, kept in the pidns_cgroups map under the namespace's inode
+ * before its fork record is sent. User space reads it when the init is already
+ * gone, with its /proc/PID/cgroup, by the time the record is read (a container
+ * that exits at once). On a host with cgroup v1 only, the memory hierarchy's. */
+struct pt_pidns_cgroup {
+	char name[PT_CGROUP_NAME_LEN];
+	char parent[PT_CGROUP_NAME_LEN];
 };
 
 /* The size of an exec record: the struct cut after its strings (@filename_len with

@@ -291,8 +291,10 @@ public final class ContainerTracker {
         }
         if registry.isFollowed(id) {
             guard startsInit else { return .drop }
+            // Its fork came through the filter: the namespace is watched already.
             return .keep(startGeneration(id: id, inode: inode, initHostPID: event.hostPID, tsNs: event.tsNs,
-                                         startedAt: nil, initNSPID: event.nsPID, fromFork: true, emit: emit))
+                                         startedAt: nil, initNSPID: event.nsPID, fromFork: true,
+                                         watchedAlready: true, emit: emit))
         }
         if !rejected.contains(id), let runtime {
             if !pending.values.contains(id) { runtime.ask(about: id) }
@@ -300,6 +302,18 @@ public final class ContainerTracker {
             return .hold
         }
         return .drop // another container's process, in a namespace it shares
+    }
+
+    /// The container a new namespace's init was forked for, by its /proc/PID/cgroup;
+    /// an init gone already (a container that exited at once, the reader behind) by
+    /// the cgroup names the kernel side kept at its fork.
+    private func containerID(ofNewNamespace event: ProcessEvent) -> String? {
+        if let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup") {
+            return CgroupResolver.containerID(inCgroupFile: text)
+        }
+        return filter?.cgroupTail(ofNewPIDNamespace: event.pidns).flatMap {
+            CgroupResolver.containerID(inCgroupPath: Substring($0))
+        }
     }
 
     /// The container ID named by a cgroup's path, read from the process's
@@ -351,8 +365,7 @@ public final class ContainerTracker {
             return .keep(parent)
         }
         // A (re)start of a followed container?
-        if let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup"),
-           let id = CgroupResolver.containerID(inCgroupFile: text) {
+        if let id = containerID(ofNewNamespace: event) {
             if !registry.isFollowed(id) {
                 for (created, name) in runtime?.takeCreated() ?? [] { follow(id: created, name: name) }
             }
@@ -377,7 +390,7 @@ public final class ContainerTracker {
                 // Watched from this fork on, its init's exec will be seen; else it may be past.
                 let attribution = startGeneration(id: id, inode: inode, initHostPID: event.hostPID, tsNs: event.tsNs,
                                                   startedAt: nil, fromFork: !event.isUnwatched || event.isWatchedTentatively,
-                                                  emit: emit)
+                                                  watchedAlready: event.isWatchedTentatively || watchedHere, emit: emit)
                 // Unless the kernel side watched the namespace from this fork on, what
                 // ran before the filter knew it is only in /proc now.
                 if event.isUnwatched && !event.isWatchedTentatively {
@@ -417,9 +430,10 @@ public final class ContainerTracker {
                   joined[inode]?.values.contains(where: { !$0.ended }) != true else { continue }
             namespaces[inode] = nil
             joined[inode] = nil
-            // Not unwatched in the kernel: a new container's init may have forked into the
+            // Not unwatched from here: a new container's init may have forked into the
             // reused inode already, its events unread, and would lose them (seen in CI's
-            // container soak). A dead namespace sends nothing else.
+            // container soak). The kernel side drops the inode itself when the ended
+            // init is released, before the inode can be reused.
             // Its events still in the ring are the ended generation's: dropped, not taken
             // for the host's (a new generation there clears this when it is claimed).
             foreign[inode] = readUpToNs + TraceRecord.orderSlackNs
@@ -437,8 +451,13 @@ public final class ContainerTracker {
     }
 
     /// `fromFork`: begun at its init's fork, so its init's exec (if any) is still to come.
+    /// `watchedAlready`: the kernel side watches the namespace (from the init's fork, or
+    /// by us while the runtime was asked) until the init is released. Watching it again
+    /// could come after that release, when the reader lags behind a container that
+    /// exited at once, and would keep a dead namespace in the filter for good.
     private func startGeneration(id: String, inode: UInt32, initHostPID: UInt32, tsNs: UInt64,
                                  startedAt: String?, initNSPID: UInt32 = 1, fromFork: Bool = false,
+                                 watchedAlready: Bool = false,
                                  emit: (TraceRecord) -> Void) -> ContainerAttribution {
         let attribution = registry.startRun(of: id, startNs: tsNs)
         let run = Generation(attribution: attribution, initHostPID: initHostPID, initNSPID: initNSPID,
@@ -449,7 +468,7 @@ public final class ContainerTracker {
             joined[inode, default: [:]][id] = run
         }
         foreign[inode] = nil
-        watch(inode, emit: emit)
+        if !watchedAlready { watch(inode, emit: emit) }
         Log.logger.info("following a new generation", metadata: [
             "container": "\(attribution.name)", "generation": "\(attribution.generation)", "pidns": "\(inode)",
             "host_pid": "\(initHostPID)",

@@ -4,6 +4,9 @@
 public protocol NamespaceFilter: AnyObject {
     func watch(pidNamespace inode: UInt32) throws(BPFError)
     func unwatch(pidNamespace inode: UInt32)
+    /// The end of the cgroup path a new namespace's init was forked into, as the
+    /// kernel side saw it: for an init gone before its /proc/PID/cgroup was read.
+    func cgroupTail(ofNewPIDNamespace inode: UInt32) -> String?
 }
 
 extension BPFTracer: NamespaceFilter {}

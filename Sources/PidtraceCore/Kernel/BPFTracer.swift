@@ -155,6 +155,34 @@ public final class BPFTracer: @unchecked Sendable {
         if inode == Self.hostPIDNamespace { pt_set_host_pidns_watched(skel, false) }
     }
 
+    /// The last two names of the cgroup path a new PID namespace's init was forked
+    /// into ("parent/name"), as the kernel side kept them at that fork; nil when it
+    /// kept none (not seen forking, or long ended).
+    public func cgroupTail(ofNewPIDNamespace inode: UInt32) -> String? {
+        var key = inode
+        var names = pt_pidns_cgroup()
+        guard bpf_map_lookup_elem(pt_pidns_cgroups_fd(skel), &key, &names) == 0 else { return nil }
+        let name = withUnsafeBytes(of: names.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let parent = withUnsafeBytes(of: names.parent) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return name.isEmpty ? nil : parent + "/" + name
+    }
+
+    /// The PID namespaces the in-kernel filter watches now (ended ones leave it when
+    /// their init is released).
+    public func watchedNamespaceCount() -> Int {
+        let fd = pt_watched_pidns_fd(skel)
+        var count = 0
+        var key: UInt32 = 0
+        var next: UInt32 = 0
+        var status = bpf_map_get_next_key(fd, nil, &next)
+        while status == 0 {
+            count += 1
+            key = next
+            status = bpf_map_get_next_key(fd, &key, &next)
+        }
+        return count
+    }
+
     /// Events the kernel side could not reserve ring space for, summed over CPUs. A
     /// failed read throws: read as 0, it would make a `stop` record look exact.
     public func readLostCount() throws(BPFError) -> UInt64 {

@@ -4,9 +4,9 @@ import Glibc
 import Testing
 @testable import PidtraceCore
 
-/// An ended generation's PID namespace is forgotten, and unwatched in the kernel, some
-/// seconds after its end (a long trace stays flat), its late events dropped rather than
-/// taken for the host's; unless a new container is being claimed in the reused inode.
+/// An ended generation's PID namespace is forgotten some seconds after its end (a long
+/// trace stays flat), its late events dropped rather than taken for the host's; never
+/// unwatched from user space (the kernel side drops it at its init's release).
 @Suite("container tracker: an ended generation's namespace is forgotten, safely")
 struct EndedNamespaceEvictionTests {
     static let first = String(repeating: "a", count: 64)
@@ -27,9 +27,12 @@ struct EndedNamespaceEvictionTests {
     }
 
     final class Filter: NamespaceFilter {
+        var watched: [UInt32] = []
         var unwatched: [UInt32] = []
-        func watch(pidNamespace inode: UInt32) throws(BPFError) {}
+        var cgroupTails: [UInt32: String] = [:]
+        func watch(pidNamespace inode: UInt32) throws(BPFError) { watched.append(inode) }
         func unwatch(pidNamespace inode: UInt32) { unwatched.append(inode) }
+        func cgroupTail(ofNewPIDNamespace inode: UInt32) -> String? { cgroupTails[inode] }
     }
 
     final class Runtime: RuntimeQuestions {
@@ -77,5 +80,30 @@ struct EndedNamespaceEvictionTests {
         #expect(runtime.asked == [Self.second])
         tracker.prune(readUpToNs: 5_000_000_000 + ContainerTracker.endedKeptNs + 1)
         #expect(filter.unwatched.isEmpty)
+    }
+
+    /// The kernel side watches a new namespace from its init's fork until the init is
+    /// released; watched again by a claim read after that release (a container that
+    /// exited at once), a dead namespace would stay in the filter for good.
+    @Test func aClaimedNamespaceIsNotWatchedAgain() {
+        let (_, filter, _) = endedRun()
+        #expect(filter.watched.isEmpty)
+    }
+
+    /// An init gone before its fork is read (no /proc/PID/cgroup): its container is
+    /// known from the cgroup names the kernel side kept at that fork.
+    @Test func anInitGoneBeforeItsForkIsReadIsClaimedByItsCgroupNames() {
+        let tracker = ContainerTracker(proc: ProcReader(root: proc.root))
+        let filter = Filter()
+        tracker.filter = filter
+        tracker.follow(id: Self.first, name: "web")
+        var started: [ContainerLifecycle] = []
+        let gone = event(.fork, pid: 700, atNs: 4_000_000_000, newNamespace: true)
+        #expect(tracker.attribute(gone) { _ in } == .drop) // nothing names it
+        filter.cgroupTails[inode] = "system.slice/docker-\(Self.first).scope"
+        let decision = tracker.attribute(gone) { if case let .containerStart(start) = $0 { started.append(start) } }
+        #expect(decision != .drop)
+        #expect(started.map(\.container.name) == ["web"])
+        #expect(started.map(\.initHostPID) == [700])
     }
 }
