@@ -31,7 +31,7 @@ struct BPFProgramStatsTests {
         }
 
         let metrics = AgentMetrics()
-        metrics.setBPFStatsSource { tracer.programStats() }
+        metrics.setBPFSources(programStats: { tracer.programStats() }, watchedNamespaces: { tracer.watchedNamespaceCount() })
         let text = String(decoding: metrics.exposition(), as: UTF8.self)
         let exec = try #require(programs.first { $0.program.hasPrefix("sched_process_exec") })
         let runs = try #require(text.split(separator: "\n").first { $0.hasPrefix("pidtrace_bpf_runs_total{program=\"\(exec.program)\"}") })

@@ -21,7 +21,8 @@ final class MetricsRecorder: SessionObserver {
     func attached(_ tracer: BPFTracer) {
         // Read on the server's thread; the server stops before the tracer goes (`stopped`).
         nonisolated(unsafe) let tracer = tracer
-        metrics.setBPFStatsSource { tracer.programStats() }
+        metrics.setBPFSources(programStats: { tracer.programStats() },
+                              watchedNamespaces: { tracer.watchedNamespaceCount() })
         server?.ready = true
     }
 

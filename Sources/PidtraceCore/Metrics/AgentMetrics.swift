@@ -56,11 +56,12 @@ public final class AgentMetrics: Sendable {
 
     public func setContainersFollowed(_ count: Int) { health.setContainersFollowed(count) }
 
-    /// Where the BPF programs' run-time statistics are read at each scrape
-    /// (`{ tracer.programStats() }`), on the server's thread: stop the server before
-    /// the tracer goes.
-    public func setBPFStatsSource(_ source: @escaping @Sendable () -> [BPFProgramStats]) {
-        health.setBPFStatsSource(source)
+    /// Where the BPF programs' run-time statistics (`{ tracer.programStats() }`) and the
+    /// kernel filter's size are read at each scrape, on the server's thread: stop the
+    /// server before the tracer goes.
+    public func setBPFSources(programStats: @escaping @Sendable () -> [BPFProgramStats],
+                              watchedNamespaces: @escaping @Sendable () -> Int) {
+        health.setBPFSources(programStats: programStats, watchedNamespaces: watchedNamespaces)
     }
 
     /// The Prometheus text format (0.0.4), families in name order.

@@ -2,7 +2,8 @@ import Prometheus
 import Synchronization
 
 /// The agent's own health: records by kind, lost events, containers followed, and
-/// what is read when Prometheus scrapes (RSS, the BPF programs' run time).
+/// what is read when Prometheus scrapes (RSS, the BPF programs' run time, the kernel
+/// filter's size).
 final class HealthSeries: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let sampler: MetricsSampler
@@ -11,11 +12,13 @@ final class HealthSeries: Sendable {
     private let followed: Gauge
     private let resident: Gauge
     private let statsEnabled: Gauge
+    private let watched: Gauge
     private let records = Mutex<[String: Counter]>([:])
     private let bpf = Mutex<BPFSeries>(BPFSeries())
 
     private struct BPFSeries {
-        var source: (@Sendable () -> [BPFProgramStats])?
+        var programStats: (@Sendable () -> [BPFProgramStats])?
+        var watchedNamespaces: (@Sendable () -> Int)?
         var programs: [String: (seconds: Counter, runs: Counter, last: BPFProgramStats)] = [:]
     }
 
@@ -27,6 +30,7 @@ final class HealthSeries: Sendable {
         followed = registry.makeGauge(descriptor: MetricFamily.containersFollowed.descriptor)
         resident = registry.makeGauge(descriptor: MetricFamily.residentMemory.descriptor)
         statsEnabled = registry.makeGauge(descriptor: MetricFamily.bpfStatsEnabled.descriptor)
+        watched = registry.makeGauge(descriptor: MetricFamily.watchedNamespaces.descriptor)
     }
 
     func recordsWritten(kind: String, count: Int) {
@@ -50,8 +54,12 @@ final class HealthSeries: Sendable {
 
     func setContainersFollowed(_ count: Int) { followed.set(to: Double(max(0, count))) }
 
-    func setBPFStatsSource(_ source: @escaping @Sendable () -> [BPFProgramStats]) {
-        bpf.withLock { $0.source = source }
+    func setBPFSources(programStats: @escaping @Sendable () -> [BPFProgramStats],
+                       watchedNamespaces: @escaping @Sendable () -> Int) {
+        bpf.withLock {
+            $0.programStats = programStats
+            $0.watchedNamespaces = watchedNamespaces
+        }
     }
 
     /// Reads what is sampled at scrape time.
@@ -59,7 +67,8 @@ final class HealthSeries: Sendable {
         if let bytes = sampler.residentBytes() { resident.set(to: Double(bytes)) }
         if let enabled = sampler.bpfStatsEnabled() { statsEnabled.set(to: enabled ? 1 : 0) }
         bpf.withLock { state in
-            guard let source = state.source else { return }
+            if let count = state.watchedNamespaces?() { watched.set(to: Double(count)) }
+            guard let source = state.programStats else { return }
             for stats in source() {
                 let series = state.programs[stats.program] ?? (
                     registry.makeCounter(descriptor: MetricFamily.bpfRunSeconds.descriptor, labels: [("program", stats.program)]),

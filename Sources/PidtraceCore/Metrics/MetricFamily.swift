@@ -58,6 +58,10 @@ public struct MetricFamily: Sendable, Equatable {
         name: "pidtrace_bpf_stats_enabled", type: "gauge", labels: [],
         help: "1 while kernel.bpf_stats_enabled is 1 (the kernel then counts pidtrace_bpf_run_seconds_total and "
             + "pidtrace_bpf_runs_total, at a small cost per run), else 0.")
+    public static let watchedNamespaces = MetricFamily(
+        name: "pidtrace_watched_pid_namespaces", type: "gauge", labels: [],
+        help: "PID namespaces in the kernel side's filter (at most 4096): one per running container, or per pod "
+            + "sharing one; an ended one leaves it when its PID 1 is released.")
     public static let residentMemory = MetricFamily(
         name: "pidtrace_resident_memory_bytes", type: "gauge", labels: [],
         help: "The agent's resident memory (RSS), from /proc/self/statm.")
@@ -65,6 +69,7 @@ public struct MetricFamily: Sendable, Equatable {
     public static let all: [MetricFamily] = [
         generationEnds, sigtermIgnored, stopDuration, oomKills, unreapedZombies,
         records, lostEvents, historyFailures, containersFollowed, bpfRunSeconds, bpfRuns, bpfStatsEnabled, residentMemory,
+        watchedNamespaces,
     ]
 
     /// Around Docker's stop timeout (10 s) and Kubernetes' grace period (30 s): a SIGKILL

@@ -27,7 +27,8 @@ import Testing
         let metrics = try F.metrics(fedWith: ["restarts"])
         metrics.setUnreapedZombies(1, of: ContainerLabels(container: "web"))
         metrics.recordsWritten(kind: "exec", count: 2)
-        metrics.setBPFStatsSource { [BPFProgramStats(program: "sched_process_exec", runTimeNs: 5, runCount: 1)] }
+        metrics.setBPFSources(programStats: { [BPFProgramStats(program: "sched_process_exec", runTimeNs: 5, runCount: 1)] },
+                              watchedNamespaces: { 3 })
         let lines = F.lines(metrics)
         for family in MetricFamily.all {
             let help = try #require(lines.firstIndex(of: "# HELP \(family.name) \(family.help)"), "\(family.name)")
@@ -50,7 +51,7 @@ import Testing
         let names = F.lines(metrics).filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) }
         #expect(names == ["pidtrace_bpf_stats_enabled", "pidtrace_containers_followed", "pidtrace_generation_ends_total",
                           "pidtrace_history_write_failures_total", "pidtrace_lost_events_total", "pidtrace_oom_kills_total", "pidtrace_resident_memory_bytes",
-                          "pidtrace_sigterm_ignored_total", "pidtrace_stop_duration_seconds"])
+                          "pidtrace_sigterm_ignored_total", "pidtrace_stop_duration_seconds", "pidtrace_watched_pid_namespaces"])
         #expect(ExpositionOrder.sortedByFamily(Array("# HELP b_x B.\n# TYPE b_x gauge\nb_x 1\n# TYPE a gauge\na 2\n".utf8))
             == Array("# TYPE a gauge\na 2\n# HELP b_x B.\n# TYPE b_x gauge\nb_x 1\n".utf8))
     }
@@ -66,6 +67,7 @@ import Testing
         metrics.setContainersFollowed(12)
         metrics.historyWriteFailed(2)
         metrics.historyWriteFailed(0)
+        metrics.setBPFSources(programStats: { [] }, watchedNamespaces: { 14 })
         // The series of one family come in the registry's order: compared as a set.
         #expect(Set(F.lines(metrics).filter { !$0.hasPrefix("#") }) == [
             "pidtrace_bpf_stats_enabled 1.0",
@@ -75,6 +77,7 @@ import Testing
             "pidtrace_records_total{kind=\"exec\"} 7",
             "pidtrace_records_total{kind=\"fork\"} 1",
             "pidtrace_resident_memory_bytes 31457280.0",
+            "pidtrace_watched_pid_namespaces 14.0",
         ])
     }
 
@@ -89,7 +92,7 @@ import Testing
             [BPFProgramStats(program: "sched_process_exec", runTimeNs: 500_000_000, runCount: 100),
              BPFProgramStats(program: "sched_process_fork", runTimeNs: 250_000_000, runCount: 10)],
         ])
-        metrics.setBPFStatsSource { readings.withLock { $0.removeFirst() } }
+        metrics.setBPFSources(programStats: { readings.withLock { $0.removeFirst() } }, watchedNamespaces: { 0 })
         func samples() -> Set<String> { Set(F.lines(metrics).filter { $0.hasPrefix("pidtrace_bpf_run") }) }
         #expect(samples() == ["pidtrace_bpf_run_seconds_total{program=\"sched_process_exec\"} 1.5",
                               "pidtrace_bpf_runs_total{program=\"sched_process_exec\"} 1000",
