@@ -8,7 +8,8 @@ extension HistoryEntry {
         guard let c = g.container, let outcome = g.outcome, let end = g.end else { return nil }
         self.init(bootID: bootID, containerID: c.id, containerName: c.name, runtime: c.runtime, pod: c.pod?.name,
                   namespace: c.pod?.namespace, podUID: c.pod?.uid, generation: c.generation,
-                  initHostPID: g.initHostPID ?? 0, pidns: g.pidns ?? 0, initNSPID: g.initNSPID,
+                  initHostPID: g.initHostPID ?? 0, pidns: g.pidns ?? 0, initStartNs: g.initStartNs ?? 0,
+                  initNSPID: g.initNSPID,
                   execChain: g.execChain.map(\.argv), start: g.start,
                   end: end, startSeen: g.start != nil && !g.runningAtTraceStart,
                   endUnixNs: Self.unixNs(end.time) ?? Self.nowUnixNs(),
@@ -49,7 +50,8 @@ extension HistoryEntry {
             : "the runtime says it \(exited)"
         return HistoryEntry(
             bootID: bootID, containerID: containerID, containerName: name, runtime: runtime, pod: pod?.name,
-            namespace: pod?.namespace, podUID: pod?.uid, generation: generation, initHostPID: 0, pidns: 0, initNSPID: nil,
+            namespace: pod?.namespace, podUID: pod?.uid, generation: generation, initHostPID: 0, pidns: 0, initStartNs: 0,
+            initNSPID: nil,
             execChain: [], start: nil, end: TraceReport.Stamp(time: finishedAt, tsNs: nil), startSeen: false,
             endUnixNs: unixNs(finishedAt) ?? nowUnixNs(), how: "unknown", exitCode: exitCode, signal: nil, sender: nil,
             cause: .unknown,

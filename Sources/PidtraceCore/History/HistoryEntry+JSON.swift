@@ -26,6 +26,7 @@ extension HistoryEntry {
             out.field("init_host_pid", initHostPID)
             out.field("pidns", pidns)
             if let v = initNSPID { out.field("init_ns_pid", v) }
+            if initStartNs > 0 { out.field("init_start_ns", initStartNs) }
         }
         out.field("exec_chain") { Self.encode(execChain: execChain, &$0) }
         if let v = start?.time { out.field("start_time", v) }

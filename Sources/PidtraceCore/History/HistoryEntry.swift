@@ -4,7 +4,9 @@
 /// `notObserved(...)` for a generation that ended while no agent was watching.
 ///
 /// Its durable identity is (boot ID, container ID, PID namespace inode, init's host PID,
-/// the runtime's finish time for an entry not observed): the store keeps each once.
+/// init's start time, the runtime's finish time for an entry not observed): the store
+/// keeps each once. The kernel reuses namespace inodes and host PIDs; not both with
+/// the same start time.
 public struct HistoryEntry: Sendable, Equatable {
     /// /proc/sys/kernel/random/boot_id of the boot it ran in: boot-time stamps compare within it.
     public var bootID: String
@@ -21,6 +23,9 @@ public struct HistoryEntry: Sendable, Equatable {
     /// The init's host PID and its PID namespace inode; 0 for an entry not observed.
     public var initHostPID: Int
     public var pidns: Int
+    /// When the init started (boot-time ns, as `start_ts_ns`); 0 when its exit was not
+    /// recorded, or for an entry not observed.
+    public var initStartNs: Int
     /// The init's PID in its namespace: 1, or another in a namespace shared with a pod.
     public var initNSPID: Int?
     /// The init's command lines: its argv when first seen, then each exec.

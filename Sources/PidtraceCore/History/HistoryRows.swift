@@ -5,7 +5,7 @@ enum HistoryRows {
         "boot_id", "container_id", "pidns", "init_host_pid", "runtime_finished_at", "container_name", "runtime", "pod",
         "namespace", "pod_uid", "generation", "init_ns_pid", "exec_chain", "start_time", "start_ts_ns", "start_seen",
         "end_time", "end_ts_ns", "end_unix_ns", "how", "exit_code", "signal", "sender", "cause", "headline", "findings",
-        "sigterm_ignored", "stop_delay_ns", "oom_kills", "never_reaped", "processes_seen", "observed",
+        "sigterm_ignored", "stop_delay_ns", "oom_kills", "never_reaped", "processes_seen", "observed", "init_start_ns",
     ]
 
     /// Adds the entry unless one with its identity is there (then changes no row).
@@ -24,7 +24,8 @@ enum HistoryRows {
          e.sender.map { s in .text(json { HistoryEntry.encode(sender: s, &$0) }) } ?? .null,
          .text(e.cause.rawValue), .text(e.headline), .text(json { HistoryEntry.encode(findings: e.findings, &$0) }),
          .int(e.sigtermIgnored ? 1 : 0), .int(e.stopDelayNs), .text(json { HistoryEntry.encode(oomKills: e.oomKills, &$0) }),
-         .text(json { HistoryEntry.encode(processes: e.neverReaped, &$0) }), .int(e.processesSeen), .int(e.observed ? 1 : 0)]
+         .text(json { HistoryEntry.encode(processes: e.neverReaped, &$0) }), .int(e.processesSeen), .int(e.observed ? 1 : 0),
+         .int(e.initStartNs)]
     }
 
     /// The entry in the current row of a select of `selected`; its records are not read.
@@ -56,10 +57,11 @@ enum HistoryRows {
         let neverReaped = try c.json("never_reaped") { ($0.array ?? []).compactMap { p in
             p["host_pid"]?.int.map { TraceReport.ProcessRef(hostPID: $0, nsPID: p["ns_pid"]?.int, comm: p["comm"]?.string) }
         } }
-        let processesSeen = c.int() ?? 0, observed = c.int() == 1
+        let processesSeen = c.int() ?? 0, observed = c.int() == 1, initStartNs = c.int() ?? 0
         return HistoryEntry(
             bootID: bootID, containerID: containerID, containerName: name, runtime: runtime, pod: pod, namespace: namespace,
-            podUID: podUID, generation: generation, initHostPID: initHostPID, pidns: pidns, initNSPID: initNSPID,
+            podUID: podUID, generation: generation, initHostPID: initHostPID, pidns: pidns, initStartNs: initStartNs,
+            initNSPID: initNSPID,
             execChain: execChain, start: start.time == nil && start.tsNs == nil ? nil : start, end: end, startSeen: startSeen,
             endUnixNs: endUnixNs, how: how, exitCode: exitCode, signal: signal, sender: sender, cause: cause,
             headline: headline, findings: findings, sigtermIgnored: sigtermIgnored, stopDelayNs: stopDelayNs,

@@ -48,8 +48,9 @@ public final class HistoryStore {
             guard try db.rows("PRAGMA journal_mode = WAL", [], { $0.text(0) }).first == "wal" else {
                 throw HistoryError.unreadable("a journal that cannot be switched to WAL")
             }
-            try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
+            try db.execute("PRAGMA synchronous = FULL")
             try migrate(db, path: path)
+            try db.execute("PRAGMA foreign_keys = ON")
             return HistoryStore(directory: directory, db: db, lock: lock)
         }
     }

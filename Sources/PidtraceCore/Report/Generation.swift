@@ -10,6 +10,9 @@ extension TraceReport {
         /// The init's PID in its namespace: 1, or another for a container whose init
         /// joined a namespace shared with others (a pod's, whose PID 1 is the sandbox's).
         public var initNSPID: Int?
+        /// When the init started (boot-time ns), from its exit's record: with the boot,
+        /// the namespace and the host PID, what tells this run from any other.
+        public var initStartNs: Int?
         /// The init is not its namespace's PID 1: the container joined a shared namespace.
         public var initJoinedNamespace: Bool { (initNSPID ?? 1) != 1 }
         /// How a label names the init: "PID 1", or "init" for one that joined a shared

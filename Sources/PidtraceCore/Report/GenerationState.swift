@@ -66,6 +66,7 @@ struct GenerationState {
         if isInit(p) {
             initExit = outcome
             generation.end = stamp
+            generation.initStartNs = p.startNs
         }
     }
 

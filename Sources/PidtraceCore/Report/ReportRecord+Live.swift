@@ -76,6 +76,8 @@ extension RecordedProcess {
         let e = p.event
         self.init(hostPID: Int(e.hostPID), hostPPID: Int(e.hostPPID), nsPID: Int(e.nsPID), pidns: Int(e.pidns),
                   comm: ReportRecord.text(e.comm), isThread: e.isThread, container: p.container.map(RecordedContainer.init))
+        // As the record's `age_ns` gives it back.
+        if case .exit = p.detail { startNs = Int(min(e.startNs, e.tsNs)) }
     }
 
     init(_ p: ProcessEntry, container: ContainerAttribution?) {

@@ -92,6 +92,8 @@ struct RecordedProcess {
     var comm: String?
     var isThread: Bool
     var container: RecordedContainer?
+    /// An exit's: when the process started (boot-time ns), from its `age_ns`.
+    var startNs: Int? = nil
 
     var ref: TraceReport.ProcessRef { TraceReport.ProcessRef(hostPID: hostPID, nsPID: nsPID, comm: comm) }
 }
@@ -107,6 +109,7 @@ extension RecordedProcess {
         comm = json["comm"]?.string
         isThread = json["thread"]?.bool ?? false
         container = json["container_id"]?.string.map { RecordedContainer(json, id: $0) }
+        if let age = json["age_ns"]?.int, let ts = json["ts_ns"]?.int { startNs = ts - age }
     }
 }
 

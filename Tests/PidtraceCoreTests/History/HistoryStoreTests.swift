@@ -114,10 +114,39 @@ struct HistoryStoreTests {
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         try HistoryStore.open(directory: dir.path).commit(try #require(try HistoryFixture.entries("init-killed").first))
         #expect(try HistoryTools.sqlite3(path, "PRAGMA user_version") == "\(HistorySchema.version)")
-        #expect(HistorySchema.version == 1)
+        #expect(HistorySchema.version == 2)
         #expect(try HistoryTools.sqlite3(path, "PRAGMA journal_mode") == "wal")
         #expect(try HistoryTools.sqlite3(path, "PRAGMA auto_vacuum") == "2") // INCREMENTAL: prune gives pages back
         #expect(try HistoryTools.sqlite3(path, "SELECT count(*) FROM entries") == "1")
+    }
+
+    /// Version 1 kept (boot, container, pidns, init host PID) as the identity: a run whose
+    /// reused inode and host PID matched an earlier one's was not written. Migrated, its
+    /// entries and their records stay, and the init's start time tells runs apart.
+    @Test func aVersion1DatabaseIsMigratedKeepingEntriesAndRecords() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/" + HistoryStore.databaseName
+        _ = try HistoryTools.sqlite3(path, HistorySchema.migrations[0] + """
+            INSERT INTO entries (boot_id, container_id, pidns, init_host_pid, generation, exec_chain, start_seen,
+                end_unix_ns, how, cause, headline, findings, sigterm_ignored, oom_kills, never_reaped, processes_seen,
+                observed) VALUES ('b', 'c1', 7, 42, 1, '[]', 1, 1000, 'exit', 'container', 'old', '[]', 0, '[]', '[]', 1, 1);
+            INSERT INTO records (entry_id, lines, ndjson_bytes, ndjson_zlib) VALUES (1, 0, 0, x'');
+            PRAGMA journal_mode = WAL; PRAGMA user_version = 1;
+            """)
+        let store = try HistoryStore.open(directory: dir.path)
+        #expect(try HistoryTools.sqlite3(path, "PRAGMA user_version") == "2")
+        #expect(try HistoryTools.sqlite3(path, "SELECT count(*) FROM records") == "1", "records kept")
+        #expect(try HistoryTools.sqlite3(path, "PRAGMA integrity_check") == "ok")
+        let old = try #require(try store.entries().first)
+        #expect(old.headline == "old" && old.initStartNs == 0)
+        var run = try #require(try HistoryFixture.entries("init-killed").first)
+        run.initStartNs = 5_000
+        #expect(try store.commit(run))
+        #expect(try !store.commit(run), "the same run is written once")
+        run.initStartNs = 9_000 // the same inode and host PID, another start: another run
+        #expect(try store.commit(run))
+        #expect(try store.entries().count == 3)
+        #expect(try HistoryTools.sqlite3(path, "PRAGMA foreign_key_check") == "")
     }
 
     @Test func aNewerSchemaIsRefusedForWritingAndReadForReading() throws {
