@@ -122,6 +122,7 @@ struct Agent: ParsableCommand {
         o.outputMode = .append
         o.jsonToStdout = json
         o.quiet = true
+        o.idlePollMs = 500
         o.verbose = diagnostics.verbose
         o.dockerHost = dockerHost
         if !runtimeRoot.isEmpty { o.runtimeRoots = runtimeRoot }

@@ -32,6 +32,8 @@ final class RecordOrderer {
 
     init() { held.reserveCapacity(Self.releaseEvery * 32) }
 
+    var isEmpty: Bool { held.count == head }
+
     /// A kernel event with this time was read from the ring.
     @inline(__always)
     func ringRead(_ tsNs: UInt64) {

@@ -33,6 +33,10 @@ public struct TraceOptions: Sendable {
     public var liveStatus = false
     /// Owner given to the output file when pidtrace creates it (sudo's invoking user).
     public var outputOwner: FileOwner?
+    /// How long the read loop waits for the ring when the last wait read nothing and
+    /// nothing is held: 100 ms (a live table's latency), longer for the agent, whose
+    /// cost when idle is mostly these wake-ups. A new namespace's init wakes it at once.
+    public var idlePollMs: Int32 = 100
 
     public init() {}
 }

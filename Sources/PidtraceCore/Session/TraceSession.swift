@@ -75,11 +75,14 @@ public final class TraceSession {
         let deadline = options.durationSeconds.map { BootClock.nowBootNs() + UInt64($0 * 1e9) }
         let status = options.liveStatus ? StatusLine(nowNs: BootClock.nowBootNs()) : nil
 
+        var read = 0
         while StopRequest.reason == .none {
             if StopRequest.takeReopenRequest() { reopenOutputs() }
             // Whatever the kernel committed before this is read by the poll.
             let readFrom = BootClock.nowBootNs()
-            do { try reader.poll(timeoutMs: 100) } catch { fail(.bpf(error)) }
+            // Back soon while records wait for their turn or events for the runtime's answer.
+            let busy = read > 0 || !orderer.isEmpty || correlator.heldSinceNs != .max
+            do { read = try reader.poll(timeoutMs: busy ? 100 : options.idlePollMs) } catch { fail(.bpf(error)) }
             if let follower {
                 let settled = follower.drainAnswers(tsNs: BootClock.nowBootNs(), emit: emit)
                 if !settled.isEmpty {
