@@ -46,9 +46,11 @@ public enum ProcessSnapshot {
     /// The live processes of a running container, its init first: those of its init's
     /// PID namespace (and below) but the ones whose cgroup names another container (a
     /// pod's shared namespace holds every container of the pod, and the sandbox's PID 1).
-    public static func processes(of container: ContainerInfo, proc: ProcReader = ProcReader()) -> [ProcessEntry] {
+    /// `all`: every process, read once (`readAll`) for many containers at a time.
+    public static func processes(of container: ContainerInfo, proc: ProcReader = ProcReader(),
+                                 all: [Int32: ProcessEntry]? = nil) -> [ProcessEntry] {
         guard container.running, container.hostPID > 0 else { return [] }
-        return processes(inPIDNamespaceOf: container.hostPID, proc: proc).filter { entry in
+        return processes(inPIDNamespaceOf: container.hostPID, proc: proc, all: all).filter { entry in
             guard let inode = container.pidnsInode, entry.pidns == inode else { return true }
             return belongs(entry.hostPID, to: container.id, proc: proc)
         }
@@ -64,13 +66,11 @@ public enum ProcessSnapshot {
 
     /// The live processes in the PID namespace of `hostPID` and below it, ordered by
     /// their PID as seen in that namespace.
-    public static func processes(inPIDNamespaceOf hostPID: Int32, proc: ProcReader = ProcReader()) -> [ProcessEntry] {
+    public static func processes(inPIDNamespaceOf hostPID: Int32, proc: ProcReader = ProcReader(),
+                                 all: [Int32: ProcessEntry]? = nil) -> [ProcessEntry] {
         guard let inode = proc.namespaceInode(pid: hostPID), let chain = proc.nsPIDs(pid: hostPID) else { return [] }
         let level = chain.count - 1
-        var all: [Int32: ProcessEntry] = [:]
-        for pid in proc.pids() {
-            if let e = readEntry(hostPID: pid, proc: proc) { all[pid] = e }
-        }
+        let all = all ?? readAll(proc: proc)
         var members: [ProcessEntry] = []
         for var e in all.values where isMember(e, inode: inode, level: level, all: all) {
             e.nsPPID = nsPPID(of: e, parent: all[e.hostPPID])
@@ -79,6 +79,16 @@ public enum ProcessSnapshot {
         return members.sorted { a, b in
             a.nsPIDs[level] != b.nsPIDs[level] ? a.nsPIDs[level] < b.nsPIDs[level] : a.nsPIDs.count < b.nsPIDs.count
         }
+    }
+
+    /// Every live process on the host, by host PID (`nsPPID` left 0): one pass over
+    /// /proc, five files per process.
+    public static func readAll(proc: ProcReader = ProcReader()) -> [Int32: ProcessEntry] {
+        var all: [Int32: ProcessEntry] = [:]
+        for pid in proc.pids() {
+            if let e = readEntry(hostPID: pid, proc: proc) { all[pid] = e }
+        }
+        return all
     }
 
     /// One process, with its `nsPPID` worked out from its parent.

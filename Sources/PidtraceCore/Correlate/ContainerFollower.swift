@@ -150,7 +150,12 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     /// Once attached: the first generation of each running container (with its
     /// processes as `snapshot` records), and the runtime's event stream.
     public func start(tsNs: UInt64, emit: (TraceRecord) -> Void) {
-        for info in initial { tracker.follow(info, tsNs: tsNs, emit: emit) }
+        // One pass over /proc for them all, not one per container.
+        let all = initial.count > 1 ? ProcessSnapshot.readAll(proc: resolver.api.proc) : nil
+        for info in initial {
+            tracker.follow(info, tsNs: tsNs, processes: all.map { ProcessSnapshot.processes(of: info, proc: resolver.api.proc, all: $0) },
+                           emit: emit)
+        }
         // Without the API (found by the cgroup scan) the kernel side alone sees restarts.
         guard useAPI else { return }
         let selection = self.selection
@@ -178,7 +183,10 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
                 do {
                     guard var info = try api.inspect(id: event.id) else { return }
                     info.runtime = api.runtime
-                    let processes = info.running ? ProcessSnapshot.processes(of: info, proc: proc) : []
+                    // A scan of all /proc (some 50 ms on a busy node) made only when the
+                    // kernel side is not watching its namespace from its init's fork.
+                    let forkSeen = info.pidnsInode.map { filter?.isWatched(pidNamespace: $0) == true } ?? false
+                    let processes = !info.running ? [] : forkSeen ? nil : ProcessSnapshot.processes(of: info, proc: proc)
                     inbox.add(\.started, StartedContainer(info: info, processes: processes))
                     var start = event
                     start.restartCount = info.restartCount
@@ -286,7 +294,9 @@ struct NameAnswer: Sendable {
 /// A container the runtime reported started, inspected and scanned off the reader.
 struct StartedContainer: Sendable {
     var info: ContainerInfo
-    var processes: [ProcessEntry]
+    /// Its processes from /proc; nil when the kernel side watched its namespace already
+    /// (the reader sees, or has seen, its init's fork: a scan is made only if not).
+    var processes: [ProcessEntry]?
 }
 
 /// From the runtime's threads to the reader.

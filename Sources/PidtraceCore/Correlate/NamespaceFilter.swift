@@ -4,6 +4,7 @@
 public protocol NamespaceFilter: AnyObject {
     func watch(pidNamespace inode: UInt32) throws(BPFError)
     func unwatch(pidNamespace inode: UInt32)
+    func isWatched(pidNamespace inode: UInt32) -> Bool
     /// The end of the cgroup path a new namespace's init was forked into, as the
     /// kernel side saw it: for an init gone before its /proc/PID/cgroup was read.
     func cgroupTail(ofNewPIDNamespace inode: UInt32) -> String?

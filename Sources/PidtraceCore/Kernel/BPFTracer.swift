@@ -155,6 +155,14 @@ public final class BPFTracer: @unchecked Sendable {
         if inode == Self.hostPIDNamespace { pt_set_host_pidns_watched(skel, false) }
     }
 
+    /// Whether the in-kernel filter watches this namespace now (from its init's fork,
+    /// tentatively, or by a claim).
+    public func isWatched(pidNamespace inode: UInt32) -> Bool {
+        var key = inode
+        var value: UInt8 = 0
+        return bpf_map_lookup_elem(pt_watched_pidns_fd(skel), &key, &value) == 0
+    }
+
     /// The last two names of the cgroup path a new PID namespace's init was forked
     /// into ("parent/name"), as the kernel side kept them at that fork; nil when it
     /// kept none (not seen forking, or long ended).

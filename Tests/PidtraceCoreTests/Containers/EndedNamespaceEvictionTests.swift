@@ -33,6 +33,7 @@ struct EndedNamespaceEvictionTests {
         func watch(pidNamespace inode: UInt32) throws(BPFError) { watched.append(inode) }
         func unwatch(pidNamespace inode: UInt32) { unwatched.append(inode) }
         func cgroupTail(ofNewPIDNamespace inode: UInt32) -> String? { cgroupTails[inode] }
+        func isWatched(pidNamespace inode: UInt32) -> Bool { watched.contains(inode) }
     }
 
     final class Runtime: RuntimeQuestions {
