@@ -38,6 +38,9 @@ import Testing
         let exec = try #require(records.first { $0.event == "exec" && $0.strings("argv") == ["/bin/sleep", marker] })
         #expect(exec["container_id"] == nil && exec.int("ns_level") == 0)
         try agent.stop()
+        // Stopped cleanly, the database is closed: the WAL written through, its files gone.
+        let files = try FileManager.default.contentsOfDirectory(atPath: stateDir).sorted()
+        #expect(files == ["heartbeat", "history.db", "lock"])
     }
 
     /// 24 containers: one running before the agent, exits with codes, PID 1 ignoring

@@ -60,6 +60,8 @@ final class AgentRecorder: SessionObserver {
     /// next agent (or one marked not observed).
     func stopped() {
         keeper.removeAll()
+        // The read-only connection first: the writer's, closing last, removes the WAL.
+        numbers.close()
         writer.finish()
         heartbeat.beat()
     }

@@ -84,6 +84,7 @@ final class HistoryWriter: Sendable {
                     Log.logger.error("history entry dropped at stop", metadata: [
                         "container": "\(entry.containerName ?? entry.containerID)", "generation": "\(entry.generation)"])
                 }
+                store.close()
                 done.signal()
                 return
             }

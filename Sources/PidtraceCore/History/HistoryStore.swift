@@ -30,6 +30,11 @@ public final class HistoryStore {
         self.lock = lock
     }
 
+    /// Closes the database now (at the agent's stop, not at the process's exit, which
+    /// runs no deinit): the last connection to close removes the -wal and -shm files.
+    /// Nothing may use the store after.
+    public func close() { db.close() }
+
     /// Opens the history for writing: creates the directory (0700) and the database
     /// (0600: records hold command lines, which may hold secrets) when missing, takes
     /// the directory's lock, and brings the schema up to date.
@@ -40,7 +45,7 @@ public final class HistoryStore {
         // SQLite creates the -wal and -shm files with the database file's mode: 0600 too.
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .unwritableDirectory(path: directory, errno: errno) }
-        close(fd)
+        Glibc.close(fd)
         return try guarded {
             let db = try SQLiteDatabase(path: path, mode: .readWrite)
             // Before any table exists, or it cannot be set: lets `prune` give freed pages back.

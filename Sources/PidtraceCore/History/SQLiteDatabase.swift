@@ -11,6 +11,7 @@ final class SQLiteDatabase {
 
     let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
+    private var closed = false
 
     /// A writer waits this long for another connection's lock before SQLITE_BUSY.
     static let busyTimeoutMs: Int32 = 5000
@@ -29,7 +30,13 @@ final class SQLiteDatabase {
         sqlite3_busy_timeout(db, Self.busyTimeoutMs)
     }
 
-    deinit {
+    deinit { close() }
+
+    /// Closes the connection now; nothing may use it after. The last connection to
+    /// close checkpoints the WAL and removes the -wal and -shm files.
+    func close() {
+        guard !closed else { return }
+        closed = true
         statements.removeAll() // finalized first: a connection with live statements does not close
         sqlite3_close_v2(handle)
     }
