@@ -52,6 +52,10 @@ public final class ContainerTracker {
     private var watchedWhileAsking: Set<UInt32> = []
     /// The kernel side's namespace filter; set once the tracer is loaded, before events.
     public var filter: (any NamespaceFilter)?
+    /// `--pid`/`--pidns` (or the agent's `--include-host`) watch namespaces of their own:
+    /// a new namespace below one of them is kept without a container. Without them, a
+    /// watched namespace that is no container's is a stale filter entry, dropped.
+    public var keepsNamespacesOutsideContainers = false
     /// Generations of containers that joined a PID namespace they are not PID 1 of:
     /// by namespace, then container ID (the latest generation, ended or not).
     private var joined: [UInt32: [String: Generation]] = [:]
@@ -400,7 +404,7 @@ public final class ContainerTracker {
                 return .keep(attribution)
             }
         }
-        if !event.isUnwatched && namespaces[inode] == nil {
+        if !event.isUnwatched && namespaces[inode] == nil && keepsNamespacesOutsideContainers {
             return .keep(nil) // inside a --pid/--pidns filter: kept, no container
         }
         // Not ours. If the kernel side watches its inode (reused, or tentatively from

@@ -39,6 +39,7 @@ public final class TraceSession {
             tracer = try BPFTracer(config: config, verbose: options.verbose)
         } catch { throw .bpf(error) }
         follower?.tracker.filter = tracer
+        follower?.tracker.keepsNamespacesOutsideContainers = !options.tracer.pidNamespaces.isEmpty
         do {
             outputs = try Outputs(options: options, clock: clock, showContainer: follower != nil, observers: observers)
         } catch { throw .output(error) }

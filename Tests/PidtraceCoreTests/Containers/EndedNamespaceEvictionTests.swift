@@ -91,6 +91,26 @@ struct EndedNamespaceEvictionTests {
         #expect(filter.watched.isEmpty)
     }
 
+    /// A new namespace's init in an inode the kernel side still watches (a stale entry:
+    /// an ended namespace's, reused) that names no container: not recorded as a
+    /// namespace outside containers (CI saw another test's container in a trace's
+    /// summary so), but dropped and unwatched; unless --pid/--pidns asked for such.
+    @Test func aStaleWatchedInodeIsNotANamespaceOutsideContainers() throws {
+        try proc.write("800/cgroup", "0::/user.slice\n")
+        for keeps in [false, true] {
+            let tracker = ContainerTracker(proc: ProcReader(root: proc.root))
+            let filter = Filter()
+            tracker.filter = filter
+            tracker.keepsNamespacesOutsideContainers = keeps
+            tracker.follow(id: Self.first, name: "web")
+            var fork = event(.fork, pid: 800, atNs: 4_000_000_000, newNamespace: true)
+            fork.flags = PT_FLAG_NEW_PIDNS.rawValue // watched already: no UNWATCHED flag
+            let decision = tracker.attribute(fork) { _ in }
+            #expect(decision == (keeps ? .keep(nil) : .drop), "keeps: \(keeps)")
+            #expect(filter.unwatched == (keeps ? [] : [inode]), "keeps: \(keeps)")
+        }
+    }
+
     /// An init gone before its fork is read (no /proc/PID/cgroup): its container is
     /// known from the cgroup names the kernel side kept at that fork.
     @Test func anInitGoneBeforeItsForkIsReadIsClaimedByItsCgroupNames() {
