@@ -123,6 +123,7 @@ struct Agent: ParsableCommand {
         o.jsonToStdout = json
         o.quiet = true
         o.idlePollMs = 500
+        o.storyNodeLimit = StoryTracker.agentNodeLimit
         o.verbose = diagnostics.verbose
         o.dockerHost = dockerHost
         if !runtimeRoot.isEmpty { o.runtimeRoots = runtimeRoot }

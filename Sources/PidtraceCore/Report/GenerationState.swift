@@ -5,8 +5,8 @@ struct GenerationState {
     /// With a limit (a live `--summary`), exited processes beyond it are forgotten
     /// (counted, not kept): a day-long trace must not keep every process.
     var nodeLimit: Int?
-    /// Exited processes kept with a limit, the latest ones.
-    static let keptExited = 256
+    /// Exited processes kept with a limit, the latest ones: an eighth of it.
+    private var keptExited: Int { (nodeLimit ?? 0) / 8 }
     private var shrunk = false
     private var currentNode: [Int: Int] = [:]
     private var lastExited: [Int: Int] = [:]
@@ -188,7 +188,7 @@ struct GenerationState {
         let live = Set(currentNode.values)
         let zombieNodes = Set(pendingZombies.values.compactMap(\.node))
         let exited = generation.processes.indices.filter { !live.contains($0) }
-        let recent = Set(exited.suffix(Self.keptExited))
+        let recent = Set(exited.suffix(keptExited))
         retain(Set(generation.processes.indices.filter {
             generation.processes[$0].isInit || live.contains($0) || zombieNodes.contains($0) || recent.contains($0)
         }))

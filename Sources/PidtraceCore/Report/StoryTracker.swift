@@ -9,15 +9,20 @@ public final class StoryTracker {
     private var handlers: [(TraceReport.Generation) -> Void] = []
 
     /// `keepEnded`: keep ended generations for `report()` (`--summary`); without it only
-    /// the live ones are kept, so a table that runs for weeks stays flat.
-    public init(clock: BootClock, lateReapNs: Int = TraceReport.defaultLateReapNs, keepEnded: Bool) {
+    /// the live ones are kept, so a table that runs for weeks stays flat. `nodeLimit`:
+    /// processes kept per generation (live ones, PID 1 and the latest exited ones), so
+    /// memory stays flat over a day.
+    public init(clock: BootClock, lateReapNs: Int = TraceReport.defaultLateReapNs, keepEnded: Bool,
+                nodeLimit: Int = StoryTracker.nodeLimit) {
         self.clock = clock
-        builder = ReportBuilder(lateReapNs: lateReapNs, nodeLimit: Self.nodeLimit, keepEnded: keepEnded)
+        builder = ReportBuilder(lateReapNs: lateReapNs, nodeLimit: nodeLimit, keepEnded: keepEnded)
     }
 
-    /// Per generation; a live story keeps live processes, PID 1 and the latest exited
-    /// ones, so memory stays flat over a day.
-    static let nodeLimit = 2048
+    /// Per generation, for a trace's `--summary` and live table (its tree shows them).
+    public static let nodeLimit = 2048
+    /// Per generation for the agent, which keeps hundreds of live stories and needs of
+    /// each only its end (the entry's story is told again from its kept records).
+    public static let agentNodeLimit = 256
 
     /// Called with each container generation when it has ended, in the order they end.
     public func onEnded(_ handler: @escaping (TraceReport.Generation) -> Void) { handlers.append(handler) }

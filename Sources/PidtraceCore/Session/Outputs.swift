@@ -18,7 +18,8 @@ final class Outputs {
         summary = options.summary
         self.observers = observers
         story = summary || (table && showContainer) || !observers.isEmpty
-            ? StoryTracker(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9), keepEnded: summary) : nil
+            ? StoryTracker(clock: clock, lateReapNs: Int(options.zombieAfterSeconds * 1e9), keepEnded: summary,
+                           nodeLimit: options.storyNodeLimit) : nil
         for observer in observers { story?.onEnded(observer.ended) }
         if let path = options.outputPath {
             sinks.append(NDJSONSink(output: try OutputFile(path: path, mode: options.outputMode, owner: options.outputOwner),

@@ -37,6 +37,8 @@ public struct TraceOptions: Sendable {
     /// nothing is held: 100 ms (a live table's latency), longer for the agent, whose
     /// cost when idle is mostly these wake-ups. A new namespace's init wakes it at once.
     public var idlePollMs: Int32 = 100
+    /// Processes the live story keeps per generation (`StoryTracker`).
+    public var storyNodeLimit = StoryTracker.nodeLimit
 
     public init() {}
 }
