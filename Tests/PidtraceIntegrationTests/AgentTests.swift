@@ -124,6 +124,9 @@ import Testing
         #expect(removedEntry["how"] as? String == "SIGKILL" && removedEntry["cause"] as? String == "runtime", "\(removedEntry)")
         for container in after {
             #expect(Self.entries(all, of: container).count == 1)
+            // Part of its identity: its init's start, the same instant as the fork that began it.
+            let entry = Self.entries(all, of: container).first
+            #expect(entry?.int("init_start_ns") != nil && entry?.int("init_start_ns") == entry?.int("start_ts_ns"), "\(String(describing: entry))")
         }
         // The crash loop, numbered on across the restart: 1, 2, 3, ... with gaps only
         // where a run ended while no agent ran.
