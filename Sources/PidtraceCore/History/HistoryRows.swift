@@ -12,8 +12,18 @@ enum HistoryRows {
     static let insert = "INSERT INTO entries (\(columns.joined(separator: ", "))) VALUES ("
         + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ") ON CONFLICT DO NOTHING"
 
-    /// `SELECT <this> FROM entries …` gives the rows `entry(_:)` reads.
-    static let selected = "id, " + columns.joined(separator: ", ")
+    /// Columns a migration added after version 1: the version that added each, and
+    /// what a database older than that reads as in its place.
+    static let added: [String: (version: Int, absent: String)] = ["init_start_ns": (2, "0")]
+
+    /// `SELECT <this> FROM entries …` gives the rows `entry(_:)` reads, from a database
+    /// of `schemaVersion` (a reader opens older ones as they are).
+    static func selected(schemaVersion: Int) -> String {
+        "id, " + columns.map { column in
+            guard let added = added[column], schemaVersion < added.version else { return column }
+            return "\(added.absent) AS \(column)"
+        }.joined(separator: ", ")
+    }
 
     static func values(_ e: HistoryEntry) -> [SQLiteValue] {
         [.text(e.bootID), .text(e.containerID), .int(e.pidns), .int(e.initHostPID), .text(e.runtimeFinishedAt ?? ""),

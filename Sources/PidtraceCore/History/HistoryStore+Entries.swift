@@ -35,7 +35,7 @@ extension HistoryStore {
     public func entries(matching filter: HistoryFilter = HistoryFilter()) throws(HistoryError) -> [HistoryEntry] {
         let (condition, values) = filter.sql
         return try Self.guarded {
-            try db.rows("SELECT \(HistoryRows.selected) FROM entries WHERE \(condition) ORDER BY end_unix_ns, id", values) {
+            try db.rows("SELECT \(HistoryRows.selected(schemaVersion: schemaVersion)) FROM entries WHERE \(condition) ORDER BY end_unix_ns, id", values) {
                 try HistoryRows.entry($0)
             }
         }

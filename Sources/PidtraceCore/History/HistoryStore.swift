@@ -18,16 +18,20 @@ public final class HistoryStore {
     let db: SQLiteDatabase
     /// Held by the writer for its life; nil for a reader.
     private let lock: StateDirectoryLock?
+    /// The database's schema version (`PRAGMA user_version`): a reader may open an
+    /// older one, which lacks the later columns (`HistoryRows.selected`).
+    let schemaVersion: Int
 
     public static let databaseName = "history.db"
     public static let defaultDirectory = "/var/lib/pidtrace"
 
     public var databasePath: String { directory + "/" + Self.databaseName }
 
-    private init(directory: String, db: SQLiteDatabase, lock: StateDirectoryLock?) {
+    private init(directory: String, db: SQLiteDatabase, lock: StateDirectoryLock?, schemaVersion: Int) {
         self.directory = directory
         self.db = db
         self.lock = lock
+        self.schemaVersion = schemaVersion
     }
 
     /// Closes the database now (at the agent's stop, not at the process's exit, which
@@ -56,7 +60,7 @@ public final class HistoryStore {
             try db.execute("PRAGMA synchronous = FULL")
             try migrate(db, path: path)
             try db.execute("PRAGMA foreign_keys = ON")
-            return HistoryStore(directory: directory, db: db, lock: lock)
+            return HistoryStore(directory: directory, db: db, lock: lock, schemaVersion: HistorySchema.version)
         }
     }
 
@@ -68,9 +72,11 @@ public final class HistoryStore {
         }
         return try guarded {
             let db = try SQLiteDatabase(path: path, mode: .readOnly)
-            // Migrations only add tables and columns, so a newer schema reads as this one.
-            guard try db.integer("PRAGMA user_version") ?? 0 > 0 else { throw HistoryError.noDatabase(path: directory) }
-            return HistoryStore(directory: directory, db: db, lock: nil)
+            // Migrations only add tables and columns, so a newer schema reads as this one;
+            // an older one lacks some columns, read as their defaults.
+            let version = try db.integer("PRAGMA user_version") ?? 0
+            guard version > 0 else { throw HistoryError.noDatabase(path: directory) }
+            return HistoryStore(directory: directory, db: db, lock: nil, schemaVersion: version)
         }
     }
 

@@ -133,6 +133,10 @@ struct HistoryStoreTests {
             INSERT INTO records (entry_id, lines, ndjson_bytes, ndjson_zlib) VALUES (1, 0, 0, x'');
             PRAGMA journal_mode = WAL; PRAGMA user_version = 1;
             """)
+        // `history` and `why` read it as it is (an older agent may be writing it).
+        let read = try HistoryStore.openReadOnly(directory: dir.path).entries()
+        #expect(read.map(\.headline) == ["old"] && read.first?.initStartNs == 0)
+        #expect(try HistoryTools.sqlite3(path, "PRAGMA user_version") == "1")
         let store = try HistoryStore.open(directory: dir.path)
         #expect(try HistoryTools.sqlite3(path, "PRAGMA user_version") == "2")
         #expect(try HistoryTools.sqlite3(path, "SELECT count(*) FROM records") == "1", "records kept")
