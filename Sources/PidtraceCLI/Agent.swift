@@ -63,8 +63,9 @@ struct Agent: ParsableCommand {
     var runtimeRoot: [String] = []
 
     @Option(help: ArgumentHelp(
-        "Docker API socket (default: DOCKER_HOST, else unix:///var/run/docker.sock).", valueName: "unix:///PATH"))
-    var dockerHost: String?
+        "A Docker or Podman API socket (repeatable; default: DOCKER_HOST, else unix:///var/run/docker.sock, "
+            + "and unix:///run/podman/podman.sock: each that answers is followed).", valueName: "unix:///PATH"))
+    var dockerHost: [String] = []
 
     @OptionGroup(title: "Events")
     var tracing: TracingOptions
@@ -82,9 +83,9 @@ struct Agent: ParsableCommand {
         if stateDir.isEmpty { throw ValidationError("--state-dir needs a directory") }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
         if runtimeRoot.contains(where: { $0.isEmpty }) { throw ValidationError("--runtime-root needs a directory") }
-        if let dockerHost {
+        for host in dockerHost {
             do {
-                _ = try DockerEndpoint.socketPath(fromURL: dockerHost, source: "--docker-host")
+                _ = try DockerEndpoint.socketPath(fromURL: host, source: "--docker-host")
             } catch {
                 throw ValidationError(error.description)
             }
@@ -125,7 +126,7 @@ struct Agent: ParsableCommand {
         o.idlePollMs = 500
         o.storyNodeLimit = StoryTracker.agentNodeLimit
         o.verbose = diagnostics.verbose
-        o.dockerHost = dockerHost
+        o.dockerHosts = dockerHost
         if !runtimeRoot.isEmpty { o.runtimeRoots = runtimeRoot }
         // The host's namespace by its fixed inode: /proc/1/ns may be closed to us.
         if includeHost { o.tracer.pidNamespaces = [BPFTracer.hostPIDNamespace] }

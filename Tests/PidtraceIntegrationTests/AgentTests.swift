@@ -43,6 +43,33 @@ import Testing
         #expect(files == ["heartbeat", "history.db", "lock"])
     }
 
+    /// A node running Docker and Podman side by side: the agent follows both APIs, and
+    /// each container's entry is named and labelled by its own runtime.
+    @Test func dockerAndPodmanTogether() throws {
+        let podman = try Podman.runtime()
+        let stateDir = NSTemporaryDirectory() + "pidtrace-agent-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        let agent = try TracerRun(["--state-dir", stateDir, "--metrics-address", "none",
+                                   "--docker-host", "unix:///var/run/docker.sock",
+                                   "--docker-host", podman.dockerHost], agent: true)
+        let docker = try DockerContainer(["sh", "-c", "sleep 0.5; exit 3"])
+        let name = "pagent-\(UUID().uuidString.prefix(8).lowercased())"
+        let podmanID = try podman.output(["run", "-d", "--name", name, Podman.image, "sh", "-c", "sleep 0.5; exit 4"])
+        defer { _ = try? podman.podman(["rm", "-f", "-t", "0", name]) }
+        try DockerFixture.waitFor("both ends in the history", timeout: 30) {
+            let all = try Self.history(stateDir)
+            return !Self.entries(all, of: docker).isEmpty && all.contains { $0["container_id"] as? String == podmanID }
+        }
+        try agent.stop()
+        let all = try Self.history(stateDir)
+        let fromDocker = try #require(Self.entries(all, of: docker).first)
+        #expect(fromDocker["runtime"] as? String == "docker" && fromDocker["container_name"] as? String == docker.name)
+        #expect(fromDocker.int("exit_code") == 3, "\(fromDocker)")
+        let fromPodman = try #require(all.first { $0["container_id"] as? String == podmanID })
+        #expect(fromPodman["runtime"] as? String == "podman" && fromPodman["container_name"] as? String == name, "\(fromPodman)")
+        #expect(fromPodman.int("exit_code") == 4, "\(fromPodman)")
+    }
+
     /// 24 containers: one running before the agent, exits with codes, PID 1 ignoring
     /// SIGTERM, a crash loop, a child and a PID 1 OOM-killed, `docker rm -f`; the agent
     /// killed with SIGKILL halfway and started again on the same directory.

@@ -34,7 +34,7 @@ public final class NodeAgent {
         let bootID = HostIdentity.current().bootID
         let missed = MissedEnds(stateDirectory: options.stateDirectory)
         if let since = missed.lastAliveUnixNs() {
-            Self.enterMissedEnds(missed, since: since, store: store, bootID: bootID, dockerHost: trace.dockerHost, proc: proc)
+            Self.enterMissedEnds(missed, since: since, store: store, bootID: bootID, dockerHosts: trace.dockerHosts, proc: proc)
         }
         missed.beat()
         let metrics = AgentMetrics()
@@ -77,11 +77,9 @@ public final class NodeAgent {
     }
 
     private static func enterMissedEnds(_ missed: MissedEnds, since: Int, store: HistoryStore, bootID: String,
-                                        dockerHost: String?, proc: ProcReader) {
-        guard var resolver = try? ContainerResolver(dockerHost: dockerHost, proc: proc),
-              let runtime = try? resolver.api.api.version().runtimeName else { return }
-        resolver.api.runtime = runtime
-        for entry in missed.entries(api: resolver.api, store: store, sinceUnixNs: since, bootID: bootID) {
+                                        dockerHosts: [String], proc: ProcReader) {
+        let apis = (try? AnsweringRuntimes(hosts: dockerHosts, proc: proc))?.apis ?? []
+        for entry in apis.flatMap({ missed.entries(api: $0, store: store, sinceUnixNs: since, bootID: bootID) }) {
             do {
                 if try store.commit(entry) {
                     Log.logger.info("a generation ended while no agent ran", metadata: [

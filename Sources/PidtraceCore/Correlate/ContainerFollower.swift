@@ -10,11 +10,13 @@ import Synchronization
 /// (`drainAnswers`), so the tracker stays single-threaded.
 public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     public let tracker: ContainerTracker
-    private let resolver: ContainerResolver
+    private let proc: ProcReader
     private let initial: [ContainerInfo]
     private let selection: Selection
-    /// The Docker or Podman API answers (or names were given): its events are followed.
-    private let useAPI: Bool
+    /// The Docker and Podman APIs that answer (for named containers, the one that
+    /// resolved the names): their events are followed, their containers named.
+    private let apis: [DockerAPIResolver]
+    private var useAPI: Bool { !apis.isEmpty }
     /// With `.all`: the CRI runtimes' state, asked about containers the API does not know.
     private let cri: CRIState?
     private var startWarnings: [String] = []
@@ -26,7 +28,7 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     /// story gives the runtime to say it (`ReportBuilder.endGraceNs`), so the live END
     /// row can quote it. Docker had it some 10 ms after the init's exit here.
     static let startErrorWaitNs: UInt64 = 1_500_000_000
-    private var subscription: EventSubscription?
+    private var subscriptions: [EventSubscription] = []
 
     /// Resolves every reference now, so that a typo fails before anything is attached.
     public convenience init(refs: [String], dockerHost: String?, waitForStart: Bool, proc: ProcReader = ProcReader()) throws(ContainerError) {
@@ -48,60 +50,65 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
             resolver.api.runtime = try? resolver.api.api.version().runtimeName
             for i in infos.indices where infos[i].source == .dockerAPI { infos[i].runtime = resolver.api.runtime }
         }
-        self.init(resolver: resolver, selection: .named(ids: Set(infos.map(\.id)), awaitedNames: awaited),
-                  initial: infos, useAPI: useAPI, cri: nil, proc: proc)
+        self.init(selection: .named(ids: Set(infos.map(\.id)), awaitedNames: awaited),
+                  initial: infos, apis: useAPI ? [resolver.api] : [], cri: nil, proc: proc)
     }
 
-    /// Every container on the host (`pidtrace agent`): those of the Docker or Podman API
-    /// when one answers, the pods in a CRI runtime's state on disk, and any other whose
-    /// cgroup names a container ID (by its short ID), running now or created later.
-    public convenience init(allOn dockerHost: String?, cri: CRIState, proc: ProcReader = ProcReader()) throws(ContainerError) {
-        var resolver = try ContainerResolver(dockerHost: dockerHost, proc: proc)
-        resolver.api.runtime = try? resolver.api.api.version().runtimeName
-        let useAPI = resolver.api.runtime != nil
-        var infos = useAPI ? ((try? resolver.api.runningContainers()) ?? []) : []
-        for i in infos.indices { infos[i].runtime = resolver.api.runtime }
+    /// Every container on the host (`pidtrace agent`): those of every Docker or Podman
+    /// API that answers (`dockerHosts`; none given: Docker's, DOCKER_HOST or its default
+    /// socket, and rootful Podman's), the pods in a CRI runtime's state on disk, and any
+    /// other whose cgroup names a container ID (by its short ID), running now or created later.
+    public convenience init(allOn dockerHosts: [String], cri: CRIState, proc: ProcReader = ProcReader()) throws(ContainerError) {
+        let runtimes = try AnsweringRuntimes(hosts: dockerHosts, proc: proc)
+        var infos: [ContainerInfo] = []
+        for api in runtimes.apis {
+            for var info in (try? api.runningContainers()) ?? [] where !infos.contains(where: { $0.id == info.id }) {
+                info.runtime = api.runtime
+                infos.append(info)
+            }
+        }
         for c in cri.containers() where !infos.contains(where: { $0.id == c.id }) {
             let info = PodFollower.info(c, proc: proc)
             if info.running { infos.append(info) }
         }
         // A pod's sandbox first: its app containers may join its namespace.
         infos.sort { ($0.pod?.isSandbox == true ? 0 : 1) < ($1.pod?.isSandbox == true ? 0 : 1) }
-        self.init(resolver: resolver, selection: .all, initial: infos, useAPI: useAPI, cri: cri, proc: proc)
-        if !useAPI {
-            startWarnings.append("no Docker or Podman API answers at \(resolver.api.api.socketPath): containers are "
-                + "followed through CRI state and their cgroups, named by their short ID")
+        self.init(selection: .all, initial: infos, apis: runtimes.apis, cri: cri, proc: proc)
+        if runtimes.apis.isEmpty {
+            startWarnings.append("no Docker or Podman API answers at \(runtimes.silent.joined(separator: " or ")): containers "
+                + "are followed through CRI state and their cgroups, named by their short ID")
         }
     }
 
-    private init(resolver: ContainerResolver, selection: Selection, initial: [ContainerInfo], useAPI: Bool,
-                 cri: CRIState?, proc: ProcReader) {
-        self.resolver = resolver
+    private init(selection: Selection, initial: [ContainerInfo], apis: [DockerAPIResolver], cri: CRIState?, proc: ProcReader) {
+        self.proc = proc
         self.selection = selection
         self.initial = initial
-        self.useAPI = useAPI
+        self.apis = apis
         self.cri = cri
         tracker = ContainerTracker(proc: proc)
-        tracker.defaultRuntime = resolver.api.runtime
+        // The runtime of a container named before any answer says its own: the only API's.
+        tracker.defaultRuntime = apis.count == 1 ? apis[0].runtime : nil
         if selection.asksNames { tracker.runtime = self }
     }
 
     /// A new namespace whose container we do not know yet: the runtime is asked on a
     /// thread of its own (rare: the `create` event normally names it first).
     public func ask(about id: String) {
-        let inbox = self.inbox, selection = self.selection, api = useAPI ? resolver.api : nil, cri = self.cri
-        let thread = Thread { inbox.add(\.names, Self.lookUp(id, selection: selection, api: api, cri: cri, inbox: inbox)) }
+        let inbox = self.inbox, selection = self.selection, apis = self.apis, cri = self.cri
+        let thread = Thread { inbox.add(\.names, Self.lookUp(id, selection: selection, apis: apis, cri: cri, inbox: inbox)) }
         thread.start()
     }
 
-    public func takeCreated() -> [(id: String, name: String)] { inbox.take(\.created) }
+    public func takeCreated() -> [CreatedContainer] { inbox.take(\.created) }
     public func takeJoining() -> [UInt32] { inbox.take(\.joining) }
 
     /// A run's init exited without exec'ing anything: the Docker (or Podman) API is asked,
     /// on a thread of its own, whether it could not start the container, and why.
     public func whyNotStarted(_ run: ContainerAttribution, initHostPID: UInt32) {
-        guard useAPI else { return }
-        let inbox = self.inbox, api = resolver.api.api
+        // The API of the runtime that ran it.
+        guard let api = (apis.first { $0.runtime == run.runtime } ?? apis.first)?.api else { return }
+        let inbox = self.inbox
         let thread = Thread {
             do {
                 guard let error = try api.startError(ofContainer: run.id, initHostPID: Int32(bitPattern: initHostPID),
@@ -116,11 +123,11 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
         thread.start()
     }
 
-    /// Who a container is, asked off the reader: the API's name, else a CRI runtime's
+    /// Who a container is, asked off the reader: an API's name, else a CRI runtime's
     /// pod container; with `.all`, any other container by its short ID.
-    private static func lookUp(_ id: String, selection: Selection, api: DockerAPIResolver?, cri: CRIState?,
+    private static func lookUp(_ id: String, selection: Selection, apis: [DockerAPIResolver], cri: CRIState?,
                                inbox: RuntimeInbox) -> NameAnswer {
-        if let api {
+        for api in apis {
             do {
                 if let info = try api.inspect(id: id) {
                     let name = info.name ?? String(id.prefix(12))
@@ -151,23 +158,28 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     /// processes as `snapshot` records), and the runtime's event stream.
     public func start(tsNs: UInt64, emit: (TraceRecord) -> Void) {
         // One pass over /proc for them all, not one per container.
-        let all = initial.count > 1 ? ProcessSnapshot.readAll(proc: resolver.api.proc) : nil
+        let all = initial.count > 1 ? ProcessSnapshot.readAll(proc: proc) : nil
         for info in initial {
-            tracker.follow(info, tsNs: tsNs, processes: all.map { ProcessSnapshot.processes(of: info, proc: resolver.api.proc, all: $0) },
+            tracker.follow(info, tsNs: tsNs, processes: all.map { ProcessSnapshot.processes(of: info, proc: proc, all: $0) },
                            emit: emit)
         }
-        // Without the API (found by the cgroup scan) the kernel side alone sees restarts.
-        guard useAPI else { return }
+        // Without an API (found by the cgroup scan) the kernel side alone sees restarts.
+        for api in apis { subscriptions.append(subscribe(to: api)) }
+    }
+
+    /// The runtime's event stream, handled on its own thread.
+    private func subscribe(to api: DockerAPIResolver) -> EventSubscription {
         let selection = self.selection
-        let inbox = self.inbox, api = resolver.api, proc = resolver.api.proc
+        let inbox = self.inbox, proc = api.proc
         // A map update: a syscall, safe from the events thread.
         nonisolated(unsafe) let filter = tracker.filter
-        subscription = EventSubscription(api: api.api, onEvent: { event in
+        return EventSubscription(api: api.api, onEvent: { event in
             guard selection.wants(id: event.id, name: event.name) else { return }
             // `create` comes before the runtime makes the namespace: knowing the ID
             // by then lets the kernel side claim it at its init's fork.
             if event.kind == "create" && selection.asksNames {
-                inbox.add(\.created, (event.id, event.name ?? String(event.id.prefix(12))))
+                inbox.add(\.created, CreatedContainer(id: event.id, name: event.name ?? String(event.id.prefix(12)),
+                                                       runtime: api.runtime))
                 // Created into another container's PID namespace (a pod's): watched from
                 // now on, so that its init is seen entering it. The kernel side is told
                 // here, not at the reader's next turn (up to a poll's 100 ms): `podman
@@ -208,7 +220,7 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     /// namespaces whose held events the Correlator may now replay or drop.
     public func drainAnswers(tsNs: UInt64, emit: (TraceRecord) -> Void) -> [UInt32] {
         for notice in inbox.take(\.notices) { emit(.notice(NoticeRecord(tsNs: tsNs, notice: notice))) }
-        for (id, name) in inbox.take(\.created) { tracker.follow(id: id, name: name) }
+        for created in inbox.take(\.created) { tracker.follow(created) }
         for inode in inbox.take(\.joining) { tracker.watchJoined(pidNamespace: inode, emit: emit) }
         var settled: [UInt32] = []
         for answer in inbox.take(\.names) {
@@ -259,7 +271,7 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
         waitingEvents = still
     }
 
-    deinit { subscription?.stop() }
+    deinit { for subscription in subscriptions { subscription.stop() } }
 }
 
 extension ContainerFollower {
@@ -302,7 +314,7 @@ struct StartedContainer: Sendable {
 /// From the runtime's threads to the reader.
 final class RuntimeInbox: Sendable {
     struct Contents {
-        var created: [(id: String, name: String)] = []
+        var created: [CreatedContainer] = []
         var started: [StartedContainer] = []
         /// PID namespaces that a created container will join.
         var joining: [UInt32] = []

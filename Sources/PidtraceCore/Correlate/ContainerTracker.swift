@@ -164,13 +164,19 @@ public final class ContainerTracker {
         registry.follow(id: id, name: name)
     }
 
+    /// Follows a container a runtime reported created, as that runtime's.
+    public func follow(_ created: CreatedContainer) {
+        registry.follow(id: created.id, name: created.name)
+        describe(id: created.id, pod: nil, runtime: created.runtime)
+    }
+
     /// Whether `inode` is among the namespaces created containers will join, handed
     /// over now (with the containers created meanwhile).
     private func tookJoining(_ inode: UInt32) -> Bool {
         guard let runtime else { return false }
         let taken = runtime.takeJoining()
         guard !taken.isEmpty else { return false }
-        for (created, name) in runtime.takeCreated() { follow(id: created, name: name) }
+        for created in runtime.takeCreated() { follow(created) }
         for each in taken where joined[each] == nil { joined[each] = [:] }
         return joined[inode] != nil
     }
@@ -213,7 +219,7 @@ public final class ContainerTracker {
         // A short-lived container may be gone before the runtime is asked ("no such
         // container"), while its `create` event, late, has named it by now.
         if name == nil && !registry.isFollowed(id) {
-            for (created, createdName) in self.runtime?.takeCreated() ?? [] { follow(id: created, name: createdName) }
+            for created in self.runtime?.takeCreated() ?? [] { follow(created) }
         }
         if let name {
             registry.follow(id: id, name: name)
@@ -371,7 +377,7 @@ public final class ContainerTracker {
         // A (re)start of a followed container?
         if let id = containerID(ofNewNamespace: event) {
             if !registry.isFollowed(id) {
-                for (created, name) in runtime?.takeCreated() ?? [] { follow(id: created, name: name) }
+                for created in runtime?.takeCreated() ?? [] { follow(created) }
             }
             if !registry.isFollowed(id), !rejected.contains(id), let runtime {
                 // The runtime may answer only once the container has started: keep the

@@ -7,7 +7,7 @@ public protocol RuntimeQuestions: AnyObject {
     func ask(about id: String)
     /// Containers the runtime reported created since the last call, with their names: a
     /// `docker run` is claimed from its `create` event, without asking.
-    func takeCreated() -> [(id: String, name: String)]
+    func takeCreated() -> [CreatedContainer]
     /// PID namespaces that created containers will join, since the last call.
     func takeJoining() -> [UInt32]
     /// Why did the runtime not start this run? Its init (seen from its fork) exited
@@ -18,7 +18,16 @@ public protocol RuntimeQuestions: AnyObject {
 }
 
 extension RuntimeQuestions {
-    public func takeCreated() -> [(id: String, name: String)] { [] }
+    public func takeCreated() -> [CreatedContainer] { [] }
     public func takeJoining() -> [UInt32] { [] }
     public func whyNotStarted(_ run: ContainerAttribution, initHostPID: UInt32) {}
+}
+
+/// A container a runtime reported created (`create` event): followed by its name from
+/// its init's fork on, as that runtime's.
+public struct CreatedContainer: Sendable {
+    public var id: String
+    public var name: String
+    /// `docker`, `podman`: which API said so (a node may run both).
+    public var runtime: String?
 }

@@ -19,7 +19,7 @@ public enum FollowPolicy: Sendable {
             return try PodFollower(selectors: selectors, state: CRIState(roots: options.runtimeRoots),
                                    waitForStart: options.waitForContainers, proc: proc)
         case .allContainers:
-            return try ContainerFollower(allOn: options.dockerHost, cri: CRIState(roots: options.runtimeRoots), proc: proc)
+            return try ContainerFollower(allOn: options.dockerHosts, cri: CRIState(roots: options.runtimeRoots), proc: proc)
         }
     }
 }

@@ -16,6 +16,9 @@ public struct TraceOptions: Sendable {
     /// `--container` references (names, IDs, ID prefixes).
     public var containers: [String] = []
     public var dockerHost: String?
+    /// The agent's `--docker-host`s: every API it follows (none: the defaults,
+    /// `AnsweringRuntimes`).
+    public var dockerHosts: [String] = []
     /// `--pod` and `--container POD/NAME`: pods of a CRI runtime (containerd, CRI-O).
     public var pods: [PodSelector] = []
     /// The CRI runtimes' state directories (`--runtime-root`).
