@@ -280,6 +280,27 @@ static __always_inline bool is_watched(struct task_struct *task)
 	return false;
 }
 
+/* is_watched() for a task pointer that is not BTF-typed (the syscall tracepoints'
+ * current task; 5.10's mark_victim, which finds its victim by PID: a plain
+ * dereference of either is refused), through BPF_CORE_READ: for the rare records. */
+static __always_inline bool is_watched_any(struct task_struct *task)
+{
+	if (!filter_pidns)
+		return true;
+	struct pid *pid = process_pid(task);
+	__u32 level = BPF_CORE_READ(pid, level);
+	if (level == 0)
+		return host_pidns_watched;
+	for (__u32 i = 0; i < PT_MAX_NS_LEVELS; i++) {
+		if (i > level)
+			break;
+		__u32 inum = BPF_CORE_READ(pid, numbers[i].ns, ns.inum);
+		if (bpf_map_lookup_elem(&watched_pidns, &inum))
+			return true;
+	}
+	return false;
+}
+
 /* Whether @task is PID 1 of a PID namespace below the host's. */
 static __always_inline bool is_namespace_init(struct task_struct *task)
 {
@@ -599,25 +620,6 @@ struct {
 	__type(value, struct exec_failed_scratch);
 } exec_failed_scratch SEC(".maps");
 
-/* is_watched() for a task pointer that is not BTF-typed. */
-static __always_inline bool is_watched_any(struct task_struct *task)
-{
-	if (!filter_pidns)
-		return true;
-	struct pid *pid = process_pid(task);
-	__u32 level = BPF_CORE_READ(pid, level);
-	if (level == 0)
-		return host_pidns_watched;
-	for (__u32 i = 0; i < PT_MAX_NS_LEVELS; i++) {
-		if (i > level)
-			break;
-		__u32 inum = BPF_CORE_READ(pid, numbers[i].ns, ns.inum);
-		if (bpf_map_lookup_elem(&watched_pidns, &inum))
-			return true;
-	}
-	return false;
-}
-
 static __always_inline int on_exec_enter(__u64 filename, __u64 argv, __u32 syscall)
 {
 	if (!kind_wanted(PT_EVENT_EXEC_FAILED) || !is_watched_any((struct task_struct *)bpf_get_current_task()))
@@ -779,14 +781,12 @@ static __always_inline void record_exit(struct task_struct *task, bool process_g
 	e->flags = process_gone ? 0 : PT_FLAG_THREAD;
 	e->exit_code = task->exit_code;
 	__u32 tgid = e->host_pid;
-	__u32 level = e->ns_level;
-	bool namespace_init = process_gone && level > 0 && level < PT_MAX_NS_LEVELS && e->ns_pids[level] == 1;
 	__u32 pidns = e->pidns;
 	bpf_ringbuf_submit(e, submit_flags());
 	/* The release handler takes its namespace out of the filter (ended_inits). */
-	if (namespace_init && filter_pidns && kind_wanted(PT_EVENT_REAP) &&
+	if (process_gone && filter_pidns && kind_wanted(PT_EVENT_REAP) && is_namespace_init(task) &&
 	    !bpf_map_update_elem(&ended_inits, &tgid, &pidns, BPF_NOEXIST))
-		__sync_fetch_and_add(&ended_inits_pending, 1);
+		__atomic_fetch_add(&ended_inits_pending, 1, __ATOMIC_RELAXED); /* see zombie_slot_add() */
 	if (process_gone && kind_wanted(PT_EVENT_REAP) && zombies_matched()) {
 		__u8 one = 1;
 		__u32 *slot = zombie_slot(tgid);
@@ -942,7 +942,7 @@ static __always_inline void record_oom_kill(struct task_struct *task)
 {
 	struct pt_oom_event *e;
 
-	if (!kind_wanted(PT_EVENT_OOM_KILL) || !is_watched(task))
+	if (!kind_wanted(PT_EVENT_OOM_KILL) || !is_watched_any(task))
 		return;
 	e = reserve_event(struct pt_oom_event);
 	if (!e)
@@ -1015,7 +1015,7 @@ static __always_inline void unwatch_ended_namespace(__u32 tgid)
 	__u32 pidns = *found;
 	bpf_map_delete_elem(&watched_pidns, &pidns);
 	if (!bpf_map_delete_elem(&ended_inits, &tgid))
-		__sync_fetch_and_add(&ended_inits_pending, -1);
+		__atomic_fetch_add(&ended_inits_pending, (__u32)-1, __ATOMIC_RELAXED); /* see zombie_slot_add() */
 }
 
 static __always_inline int on_sched_process_free(struct task_struct *task)

@@ -73,10 +73,12 @@ echo "=== trace"
 cat /tmp/trace.ndjson
 
 # Under a PID namespace filter (--pid), which loads other code in the BPF programs:
-# the followed namespace's fork, exec, exit and reap, and nothing of a host process.
+# the followed namespace's fork, exec, exit, reap and an OOM kill (5.10 finds the
+# victim by PID, through an untyped task pointer), and nothing of a host process.
 mkfifo /tmp/go
 unshare -p -f sh -c 'eval "$NSPID" > /tmp/init.tmp; mv /tmp/init.tmp /tmp/init; read go < /tmp/go
 	sh -c "{ printf \"filtered \"; eval \"\$NSPID\"; } >> /tmp/truth; exit 6"
+	sh -c "{ printf \"filteredoom \"; eval \"\$NSPID\"; } >> /tmp/truth; echo \$\$ > /sys/fs/cgroup/oom/cgroup.procs; exec storm hog"
 	/nonexistent/inside 2> /dev/null
 	exit 0' &
 holder=$!

@@ -172,6 +172,10 @@ def judge(text):
         exit_ = next(r for r in recs if r.get("event") == "exit" and r.get("host_pid") == chain[0])
         if exit_.get("ns_pids") != chain or exit_.get("exit_code") != 6:
             raise Fail(f"exit of {chain[0]}: ns_pids {exit_.get('ns_pids')} code {exit_.get('exit_code')}, NSpid {chain} code 6")
+        oom = next((t for t in truth if t[0] == "filteredoom"), None)
+        hog = int(oom[1]) if oom else None
+        if not any(r.get("event") == "oom_kill" and r.get("host_pid") == hog for r in recs):
+            raise Fail(f"no oom_kill record of host PID {hog} (killed inside the namespace)")
         strays = [r for r in recs if r.get("ns_level") == 0 and r.get("event") in ("fork", "exec", "exit", "reap")]
         if strays:
             raise Fail(f"{len(strays)} records from outside the namespace, e.g. {strays[0].get('event')} of {strays[0].get('host_pid')}")
@@ -201,7 +205,7 @@ def judge(text):
     cell("oom_kill", ["oom_kill"], oom)
     cell("zombie/reap", ["reap"], zombie)
     cell("thread storm", ["exit"], storm)
-    cell("PID filter", ["fork", "exec", "exit", "reap"], filtered)
+    cell("PID filter", ["fork", "exec", "exit", "reap", "oom_kill"], filtered)
     cell("exec_failed", ["exec_failed"], exec_failed)
     stop = next((r for r in trace if r.get("event") == "stop"), None)
     if not start or not stop:
