@@ -16,7 +16,6 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     /// The Docker and Podman APIs that answer (for named containers, the one that
     /// resolved the names): their events are followed, their containers named.
     private let apis: [DockerAPIResolver]
-    private var useAPI: Bool { !apis.isEmpty }
     /// With `.all`: the CRI runtimes' state, asked about containers the API does not know.
     private let cri: CRIState?
     private var startWarnings: [String] = []
