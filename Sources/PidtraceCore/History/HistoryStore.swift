@@ -36,8 +36,11 @@ public final class HistoryStore {
 
     /// Closes the database now (at the agent's stop, not at the process's exit, which
     /// runs no deinit): the last connection to close removes the -wal and -shm files.
-    /// Nothing may use the store after.
-    public func close() { db.close() }
+    /// A writer's lock goes too. Nothing may use the store after.
+    public func close() {
+        db.close()
+        lock?.release()
+    }
 
     /// Opens the history for writing: creates the directory (0700) and the database
     /// (0600: records hold command lines, which may hold secrets) when missing, takes

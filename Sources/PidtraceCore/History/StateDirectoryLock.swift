@@ -1,12 +1,12 @@
 import Glibc
 
 /// The state directory's lock: an exclusive `flock` on DIR/lock, held while this object
-/// lives. flock belongs to the open file description, so a second open of the
+/// lives (or until `release`). flock belongs to the open file description, so a second open of the
 /// directory is refused in this process as in another, and the kernel lets go when the
 /// holder dies, even by SIGKILL: no stale lock to clean up. The file holds the
 /// holder's PID, for the error a second agent prints.
 final class StateDirectoryLock {
-    private let fd: Int32
+    private var fd: Int32
 
     init(directory: String) throws(HistoryError) {
         let path = directory + "/lock"
@@ -28,7 +28,14 @@ final class StateDirectoryLock {
         self.fd = fd
     }
 
-    deinit { close(fd) }
+    deinit { release() }
+
+    /// Lets another agent have the directory (the flock goes with the descriptor).
+    func release() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
+    }
 
     /// The PID the holder wrote, if it reads as one.
     private static func holder(_ fd: Int32) -> String? {

@@ -26,7 +26,9 @@ struct HistoryStoreTests {
     @Test func aGenerationIsNeverWrittenTwice() throws {
         let dir = TemporaryDirectory()
         let entry = try #require(try HistoryFixture.entries("init-ignores").first)
-        #expect(try HistoryStore.open(directory: dir.path).commit(entry))
+        let first = try HistoryStore.open(directory: dir.path)
+        #expect(try first.commit(entry))
+        first.close() // its lock too: nothing is left to chance of when the store is freed
         // A restarted agent sees the same generation end again: same boot, container, pidns, init.
         let again = try HistoryStore.open(directory: dir.path)
         var renumbered = entry
@@ -155,7 +157,9 @@ struct HistoryStoreTests {
 
     @Test func aNewerSchemaIsRefusedForWritingAndReadForReading() throws {
         let dir = TemporaryDirectory()
-        try HistoryStore.open(directory: dir.path).commit(try #require(try HistoryFixture.entries("init-killed").first))
+        let first = try HistoryStore.open(directory: dir.path)
+        try first.commit(try #require(try HistoryFixture.entries("init-killed").first))
+        first.close()
         _ = try HistoryTools.sqlite3(dir.path + "/history.db", "PRAGMA user_version = 99")
         #expect {
             try HistoryStore.open(directory: dir.path)
