@@ -32,19 +32,20 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
-	__type(key, __u32);  /* PID namespace inode */
-	__type(value, __u8); /* WATCHED_BY_USER, or WATCHED_TENTATIVELY until user space decides */
+	__type(key, __u32);   /* PID namespace inode */
+	__type(value, __u32); /* the host tgid of the namespace's init it is watched for, 0 for none */
 } watched_pidns SEC(".maps");
-
-#define WATCHED_TENTATIVELY 2
 
 /* Namespace inits whose exit was recorded, by host tgid: their namespace's inode.
  * Its entry leaves watched_pidns when the init is released (sched_process_free):
  * every other process of the namespace is gone by then (the init's exit waits for
- * them), and the inode can be reused only after that, so a new namespace never
- * loses its entry to the old one's end. Without it each container run would keep
- * its entry, and a node's 4097th would go unwatched. LRU: an entry whose release
- * was missed cannot pin the map. */
+ * them). Only if it is still that init's entry: the release comes an RCU grace
+ * period late, when the inode may be a new namespace's already, whose init's fork
+ * has tied the entry to itself; user space ties each entry it adds to its init too,
+ * so no end or drop takes another namespace's entry. (Left: a new init's fork
+ * landing between this program's look and its delete, a window of some 100 ns.)
+ * Without this each container run would keep its entry, and a node's 4097th would
+ * go unwatched. LRU: an entry whose release was missed cannot pin the map. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
@@ -56,22 +57,22 @@ struct {
  * host, looks there only while this is not 0. */
 __u32 ended_inits_pending = 0;
 
-/* Each new namespace's cgroup (struct pt_pidns_cgroup), by its inode; written
- * before its init's fork record is sent, and kept past the namespace's end: the
- * record may be read after that. LRU: the oldest go first. */
+/* Each new namespace init's cgroup (struct pt_init_cgroup), by its host tgid;
+ * written before its fork record is sent, and kept past its end: the record may be
+ * read after that. LRU: the oldest go first. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
-	__type(value, struct pt_pidns_cgroup);
-} pidns_cgroups SEC(".maps");
+	__type(value, struct pt_init_cgroup);
+} init_cgroups SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct pt_pidns_cgroup);
-} pidns_cgroup_scratch SEC(".maps");
+	__type(value, struct pt_init_cgroup);
+} init_cgroup_scratch SEC(".maps");
 
 /* Whether the host's PID namespace is in watched_pidns: set by user space with the map.
  * Most tasks live there, and a filter usually leaves it out (following containers):
@@ -444,11 +445,11 @@ static __always_inline void fill_process_any(struct pt_event *e, struct task_str
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 }
 
-/* Keeps the names of @task's cgroup and its parent's under @pidns (pidns_cgroups). */
-static __always_inline void remember_cgroup(__u32 pidns, struct task_struct *task)
+/* Keeps the names of @task's cgroup and its parent's under its tgid (init_cgroups). */
+static __always_inline void remember_cgroup(__u32 tgid, __u64 start_ns, struct task_struct *task)
 {
 	__u32 zero = 0;
-	struct pt_pidns_cgroup *names = bpf_map_lookup_elem(&pidns_cgroup_scratch, &zero);
+	struct pt_init_cgroup *names = bpf_map_lookup_elem(&init_cgroup_scratch, &zero);
 	if (!names)
 		return;
 	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
@@ -460,12 +461,13 @@ static __always_inline void remember_cgroup(__u32 pidns, struct task_struct *tas
 			cgrp = BPF_CORE_READ(task, cgroups, subsys[memcg], cgroup);
 	}
 	struct cgroup_subsys_state *parent = BPF_CORE_READ(cgrp, self.parent);
+	names->start_ns = start_ns;
 	names->name[0] = 0;
 	names->parent[0] = 0;
 	bpf_probe_read_kernel_str(names->name, sizeof(names->name), BPF_CORE_READ(cgrp, kn, name));
 	if (parent)
 		bpf_probe_read_kernel_str(names->parent, sizeof(names->parent), BPF_CORE_READ(parent, cgroup, kn, name));
-	bpf_map_update_elem(&pidns_cgroups, &pidns, names, BPF_ANY);
+	bpf_map_update_elem(&init_cgroups, &tgid, names, BPF_ANY);
 }
 
 static __always_inline int on_sched_process_fork(struct task_struct *child)
@@ -507,10 +509,13 @@ static __always_inline int on_sched_process_fork(struct task_struct *child)
 	asm volatile("" ::: "memory");
 	fill_process(e, child);
 	if (e->flags & PT_FLAG_NEW_PIDNS)
-		remember_cgroup(e->pidns, child);
-	if ((e->flags & PT_FLAG_UNWATCHED) && watch_new_pidns) {
-		__u8 tentative = WATCHED_TENTATIVELY;
-		if (!bpf_map_update_elem(&watched_pidns, &e->pidns, &tentative, BPF_NOEXIST))
+		remember_cgroup(e->host_pid, e->start_ns, child);
+	/* The inode is this new namespace's from now on: an entry an ended namespace left
+	 * in it (released moments ago, or a stale one) is this one's now, tied to its
+	 * init, so that no end or drop of the old one takes it. */
+	if ((e->flags & PT_FLAG_NEW_PIDNS) && watch_new_pidns) {
+		__u32 init = e->host_pid;
+		if (!bpf_map_update_elem(&watched_pidns, &e->pidns, &init, BPF_ANY))
 			e->flags |= PT_FLAG_WATCH_TENTATIVE;
 	}
 	/* User space must see a new namespace before its init execs, to follow it:
@@ -1013,7 +1018,9 @@ static __always_inline void unwatch_ended_namespace(__u32 tgid)
 	if (!found)
 		return;
 	__u32 pidns = *found;
-	bpf_map_delete_elem(&watched_pidns, &pidns);
+	__u32 *watched_for = bpf_map_lookup_elem(&watched_pidns, &pidns);
+	if (watched_for && *watched_for == tgid)
+		bpf_map_delete_elem(&watched_pidns, &pidns);
 	if (!bpf_map_delete_elem(&ended_inits, &tgid))
 		__atomic_fetch_add(&ended_inits_pending, (__u32)-1, __ATOMIC_RELAXED); /* see zombie_slot_add() */
 }

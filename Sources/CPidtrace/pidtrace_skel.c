@@ -88,7 +88,7 @@ void pt_destroy(struct pidtrace_bpf *skel) { pidtrace_bpf__destroy(skel); }
 int pt_events_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.events); }
 int pt_watched_pidns_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.watched_pidns); }
 int pt_lost_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.lost); }
-int pt_pidns_cgroups_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.pidns_cgroups); }
+int pt_init_cgroups_fd(const struct pidtrace_bpf *skel) { return bpf_map__fd(skel->maps.init_cgroups); }
 const char *pt_program_name(struct pidtrace_bpf *skel, enum pt_program p)
 {
 	struct bpf_program *prog = program(skel, p);

@@ -18,7 +18,7 @@ struct BPFMapLimitTests {
             try tracer.watch(pidNamespace: first + 4096)
         }
         // Room again once one is dropped; re-watching one already there is no new entry.
-        tracer.unwatch(pidNamespace: first)
+        tracer.unwatch(pidNamespace: first, initHostPID: 0)
         try tracer.watch(pidNamespace: first + 4096)
         try tracer.watch(pidNamespace: first + 1)
         #expect(try tracer.readLostCount() == 0, "the lost counter reads (nothing attached, nothing lost)")

@@ -18,24 +18,22 @@ struct KernelNamespaceBookkeepingTests {
         return tracer
     }
 
-    /// Runs a short-lived PID namespace whose init prints its namespace's inode.
+    /// Runs a short-lived PID namespace whose init prints its host PID (NSpid's first).
     static func shortNamespace(in cgroup: String? = nil) throws -> UInt32 {
         let join = cgroup.map { "echo $$ > \($0)/cgroup.procs && " } ?? ""
         let r = try ChildProcess.run("/bin/sh", ["-c",
-            "\(join)exec unshare --pid --fork sh -c 'sleep 0.05 & readlink /proc/self/ns/pid'"], timeout: 30)
-        let text = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard r.status == 0, text.hasPrefix("pid:["), let inode = UInt32(text.dropFirst(5).dropLast()) else {
+            "\(join)exec unshare --pid --fork sh -c 'sleep 0.05 & exec grep NSpid: /proc/self/status'"], timeout: 30)
+        let fields = r.stdout.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+        guard r.status == 0, fields.count == 3, fields[2] == "1", let hostPID = UInt32(fields[1]) else {
             throw HarnessError("unshare: status \(r.status), \(r.stdout) \(r.stderr)")
         }
-        return inode
+        return hostPID
     }
 
     @Test func anEndedNamespaceLeavesTheFilter() throws {
         let tracer = try Self.followingTracer()
         let before = tracer.watchedNamespaceCount()
-        var inodes: Set<UInt32> = []
-        for _ in 0..<40 { inodes.insert(try Self.shortNamespace()) }
-        #expect(inodes.count >= 2, "new namespaces: \(inodes)")
+        for _ in 0..<40 { _ = try Self.shortNamespace() }
         // Released (reaped) by unshare before it returned; the free comes after an RCU grace period.
         try? waitUntil(timeout: 5, "ended namespaces out of the filter") { tracer.watchedNamespaceCount() <= before + 3 }
         // Other tests' containers may start meanwhile: a few, not one per ended run.
@@ -62,10 +60,14 @@ struct KernelNamespaceBookkeepingTests {
             rmdir(parent)
         }
         let tracer = try Self.followingTracer()
-        let inode = try Self.shortNamespace(in: cgroup)
-        // The init is gone and released; its names are still there.
-        let tail = try #require(tracer.cgroupTail(ofNewPIDNamespace: inode))
+        let initPID = try Self.shortNamespace(in: cgroup)
+        // The init is gone and released; its names are still there, with its start.
+        let kept = try #require(tracer.initCgroup(hostPID: initPID))
+        let tail = kept.tail
         #expect(tail == "pidtrace-test-\(getpid())/docker-\(id).scope")
+        #expect(kept.startNs > 0 && kept.startNs <= BootClock.nowBootNs())
+        #expect(tracer.cgroupTail(ofNamespaceInit: initPID, startNs: kept.startNs) == tail)
+        #expect(tracer.cgroupTail(ofNamespaceInit: initPID, startNs: kept.startNs + 1) == nil, "a reused PID is another process")
         #expect(CgroupResolver.containerID(inCgroupPath: Substring(tail)) == String(id))
     }
 }

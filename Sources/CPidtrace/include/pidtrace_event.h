@@ -110,11 +110,14 @@ struct pt_exec_event {
 
 /* The cgroup a new PID namespace's init was forked into, by the last two names of
  * its path (its directory's and its parent's, "" at the root): the container ID a
- * runtime puts there, kept in the pidns_cgroups map under the namespace's inode
+ * runtime puts there, kept in the init_cgroups map under the init's host tgid
  * before its fork record is sent. User space reads it when the init is already
  * gone, with its /proc/PID/cgroup, by the time the record is read (a container
- * that exits at once). On a host with cgroup v1 only, the memory hierarchy's. */
-struct pt_pidns_cgroup {
+ * that exits at once). Not under the namespace's inode: the kernel reuses a freed
+ * one at once, and the next namespace's init would overwrite it. On a host with
+ * cgroup v1 only, the memory hierarchy's. */
+struct pt_init_cgroup {
+	__u64 start_ns;  /* the init's start_boottime: a reused tgid is another process */
 	char name[PT_CGROUP_NAME_LEN];
 	char parent[PT_CGROUP_NAME_LEN];
 };

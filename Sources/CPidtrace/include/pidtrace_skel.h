@@ -65,7 +65,7 @@ void pt_destroy(struct pidtrace_bpf *skel);
 int pt_events_fd(const struct pidtrace_bpf *skel);
 int pt_watched_pidns_fd(const struct pidtrace_bpf *skel);
 int pt_lost_fd(const struct pidtrace_bpf *skel);
-int pt_pidns_cgroups_fd(const struct pidtrace_bpf *skel);
+int pt_init_cgroups_fd(const struct pidtrace_bpf *skel);
 /* The name (libbpf's, e.g. "handle_sched_process_exec") of @program, or NULL. */
 const char *pt_program_name(struct pidtrace_bpf *skel, enum pt_program program);
 /* The kernel's run-time statistics of a loaded program: its total run time and run

@@ -74,11 +74,14 @@ public struct DockerAPIResolver: Sendable {
     /// The PID namespace a container will join when it starts, when it joins another
     /// container's (`--pid container:X`, a Podman pod sharing its PID namespace) and
     /// that one runs: known from its creation on, before its init exists.
-    public func joinedPIDNamespace(ofContainer id: String) throws(ContainerError) -> UInt32? {
+    public func joinedPIDNamespace(ofContainer id: String) throws(ContainerError) -> (inode: UInt32, initHostPID: UInt32)? {
         guard let mode = try api.inspect(id)?.hostConfig?.pidMode, mode.hasPrefix("container:") else { return nil }
         guard let other = try api.inspect(String(mode.dropFirst("container:".count))),
-              other.state.running, other.state.pid > 0 else { return nil }
-        return proc.namespaceInode(pid: other.state.pid)
+              other.state.running, other.state.pid > 0,
+              let inode = proc.namespaceInode(pid: other.state.pid) else { return nil }
+        // The namespace's init: the other container's, unless it joined one itself.
+        let initPID = proc.nsPIDs(pid: other.state.pid)?.last == 1 ? UInt32(other.state.pid) : 0
+        return (inode, initPID)
     }
 
     public func runningContainers() throws(ContainerError) -> [ContainerInfo] {

@@ -100,7 +100,7 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     }
 
     public func takeCreated() -> [CreatedContainer] { inbox.take(\.created) }
-    public func takeJoining() -> [UInt32] { inbox.take(\.joining) }
+    public func takeJoining() -> [UInt32] { inbox.take(\.joining).map(\.inode) }
 
     /// A run's init exited without exec'ing anything: the Docker (or Podman) API is asked,
     /// on a thread of its own, whether it could not start the container, and why.
@@ -183,9 +183,10 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
                 // now on, so that its init is seen entering it. The kernel side is told
                 // here, not at the reader's next turn (up to a poll's 100 ms): `podman
                 // run` forks the init some 20 ms after the event arrives.
-                if let inode = try? api.joinedPIDNamespace(ofContainer: event.id) {
-                    try? filter?.watch(pidNamespace: inode)
-                    inbox.add(\.joining, inode)
+                if let joined = try? api.joinedPIDNamespace(ofContainer: event.id) {
+                    let inode = joined.inode
+                    try? filter?.watch(pidNamespace: inode, initHostPID: joined.initHostPID)
+                    inbox.add(\.joining, joined)
                     Log.logger.info("a created container will join another's PID namespace: watched", metadata: [
                         "container": "\(event.name ?? event.id)", "pidns": "\(inode)", "boot_ns": "\(BootClock.nowBootNs())"])
                 }
@@ -220,7 +221,9 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
     public func drainAnswers(tsNs: UInt64, emit: (TraceRecord) -> Void) -> [UInt32] {
         for notice in inbox.take(\.notices) { emit(.notice(NoticeRecord(tsNs: tsNs, notice: notice))) }
         for created in inbox.take(\.created) { tracker.follow(created) }
-        for inode in inbox.take(\.joining) { tracker.watchJoined(pidNamespace: inode, emit: emit) }
+        for joined in inbox.take(\.joining) {
+            tracker.watchJoined(pidNamespace: joined.inode, initHostPID: joined.initHostPID, emit: emit)
+        }
         var settled: [UInt32] = []
         for answer in inbox.take(\.names) {
             settled += tracker.settle(id: answer.id, name: answer.name, pod: answer.pod, runtime: answer.runtime)
@@ -316,7 +319,7 @@ final class RuntimeInbox: Sendable {
         var created: [CreatedContainer] = []
         var started: [StartedContainer] = []
         /// PID namespaces that a created container will join.
-        var joining: [UInt32] = []
+        var joining: [(inode: UInt32, initHostPID: UInt32)] = []
         var names: [NameAnswer] = []
         /// Containers the runtime removed: forgotten (a node agent's memory stays flat).
         var removed: [DockerEvent] = []

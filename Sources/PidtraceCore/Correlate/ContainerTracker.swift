@@ -185,10 +185,11 @@ public final class ContainerTracker {
     /// pod's): its events are watched from now on, so that the container's init is
     /// seen entering it (its fork) and the namespace's other processes are judged by
     /// their cgroup.
-    public func watchJoined(pidNamespace inode: UInt32, emit: (TraceRecord) -> Void) {
+    /// `initHostPID`: the namespace's init (the sandbox's, or the other container's).
+    public func watchJoined(pidNamespace inode: UInt32, initHostPID: UInt32, emit: (TraceRecord) -> Void) {
         if joined[inode] == nil { joined[inode] = [:] }
         foreign[inode] = nil
-        watch(inode, emit: emit)
+        watch(inode, initHostPID: initHostPID, emit: emit)
     }
 
     /// The live generation running in a PID namespace, if any.
@@ -240,14 +241,16 @@ public final class ContainerTracker {
     public func attribute(_ event: ProcessEvent, emit: (TraceRecord) -> Void) -> Decision {
         let inode = event.pidns
         var attribution: ContainerAttribution?
-        if event.startsNewPIDNamespace {
+        if pending[inode] != nil {
+            // Held for the runtime's answer; a new namespace's init too, when the inode
+            // was reused meanwhile: its namespace is judged after the one before it.
+            return .hold
+        } else if event.startsNewPIDNamespace {
             switch claimNamespace(event, emit: emit) {
             case let .keep(claimed): attribution = claimed
             case .hold: return .hold
             case .drop: return .drop
             }
-        } else if pending[inode] != nil {
-            return .hold
         } else if let until = foreign[inode], event.tsNs <= until {
             return .drop
         } else if namespaces[inode] != nil || joined[inode] != nil || tookJoining(inode) {
@@ -321,7 +324,7 @@ public final class ContainerTracker {
         if let text = proc.readText("\(proc.root)/\(event.hostPID)/cgroup") {
             return CgroupResolver.containerID(inCgroupFile: text)
         }
-        return filter?.cgroupTail(ofNewPIDNamespace: event.pidns).flatMap {
+        return filter?.cgroupTail(ofNamespaceInit: event.hostPID, startNs: event.startNs).flatMap {
             CgroupResolver.containerID(inCgroupPath: Substring($0))
         }
     }
@@ -383,7 +386,7 @@ public final class ContainerTracker {
                 // The runtime may answer only once the container has started: keep the
                 // namespace watched and its events held until it does.
                 if !event.isWatchedTentatively {
-                    watch(inode, emit: emit)
+                    watch(inode, initHostPID: event.hostPID, emit: emit)
                     watchedWhileAsking.insert(inode)
                 }
                 if !pending.values.contains(id) { runtime.ask(about: id) }
@@ -416,7 +419,7 @@ public final class ContainerTracker {
         // Not ours. If the kernel side watches its inode (reused, or tentatively from
         // this fork on), stop, and drop what it sent meanwhile.
         if !event.isUnwatched || watchedHere {
-            filter?.unwatch(pidNamespace: inode)
+            filter?.unwatch(pidNamespace: inode, initHostPID: event.hostPID)
             // Programs that saw it watched a moment ago may still commit events.
             foreign[inode] = BootClock.nowBootNs() + TraceRecord.orderSlackNs
             namespaces[inode] = nil
@@ -478,7 +481,10 @@ public final class ContainerTracker {
             joined[inode, default: [:]][id] = run
         }
         foreign[inode] = nil
-        if !watchedAlready { watch(inode, emit: emit) }
+        // Tied to the namespace's init: this run's, or for one joining a shared namespace
+        // the owner's (a pod's sandbox), when known.
+        let namespaceInit = initNSPID == 1 ? initHostPID : namespaces[inode]?.initHostPID ?? 0
+        if !watchedAlready { watch(inode, initHostPID: namespaceInit, emit: emit) }
         Log.logger.info("following a new generation", metadata: [
             "container": "\(attribution.name)", "generation": "\(attribution.generation)", "pidns": "\(inode)",
             "host_pid": "\(initHostPID)",
@@ -491,9 +497,9 @@ public final class ContainerTracker {
 
     /// Adds a namespace to the kernel side's filter. Were it full, the generation's
     /// events would be dropped in the kernel: said in the stream too.
-    private func watch(_ inode: UInt32, emit: (TraceRecord) -> Void) {
+    private func watch(_ inode: UInt32, initHostPID: UInt32, emit: (TraceRecord) -> Void) {
         do {
-            try filter?.watch(pidNamespace: inode)
+            try filter?.watch(pidNamespace: inode, initHostPID: initHostPID)
         } catch {
             Log.logger.error("\(error): this container generation's events are not recorded")
             emit(.notice(NoticeRecord(tsNs: BootClock.nowBootNs(), notice: Notice(kind: .filterFull, message:

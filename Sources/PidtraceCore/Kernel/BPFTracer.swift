@@ -138,19 +138,27 @@ public final class BPFTracer: @unchecked Sendable {
     /// The host's PID namespace (init_pid_ns): its inode is PROC_PID_INIT_INO on every kernel.
     public static let hostPIDNamespace: UInt32 = 0xEFFF_FFFC
 
-    /// Adds a PID namespace (by inode) to the in-kernel filter.
-    public func watch(pidNamespace inode: UInt32) throws(BPFError) {
+    /// Adds a PID namespace (by inode) to the in-kernel filter. `initHostPID`: its
+    /// init's, which ties the entry to this namespace: the kernel side drops it at that
+    /// init's release, and `unwatch` only while it is still this one's (the kernel
+    /// reuses a freed inode at once). 0: kept until unwatched (--pid, --pidns).
+    public func watch(pidNamespace inode: UInt32, initHostPID: UInt32 = 0) throws(BPFError) {
         var key = inode
-        var one: UInt8 = 1
-        if bpf_map_update_elem(pt_watched_pidns_fd(skel), &key, &one, UInt64(BPF_ANY)) != 0 {
+        var watchedFor = initHostPID
+        if bpf_map_update_elem(pt_watched_pidns_fd(skel), &key, &watchedFor, UInt64(BPF_ANY)) != 0 {
             throw BPFError(operation: "watch PID namespace \(inode)", errno: errno)
         }
         // The BPF side settles the host's tasks from this flag, not the map.
         if inode == Self.hostPIDNamespace { pt_set_host_pidns_watched(skel, true) }
     }
 
-    public func unwatch(pidNamespace inode: UInt32) {
+    /// Drops a namespace watched for this init (the kernel side's entry from its fork, or
+    /// `watch`'s); an entry another namespace has in the reused inode stays. (Between the
+    /// look and the delete no other can come: a new one is added only where none is.)
+    public func unwatch(pidNamespace inode: UInt32, initHostPID: UInt32) {
         var key = inode
+        var watchedFor: UInt32 = 0
+        guard bpf_map_lookup_elem(pt_watched_pidns_fd(skel), &key, &watchedFor) == 0, watchedFor == initHostPID else { return }
         _ = bpf_map_delete_elem(pt_watched_pidns_fd(skel), &key)
         if inode == Self.hostPIDNamespace { pt_set_host_pidns_watched(skel, false) }
     }
@@ -159,20 +167,26 @@ public final class BPFTracer: @unchecked Sendable {
     /// tentatively, or by a claim).
     public func isWatched(pidNamespace inode: UInt32) -> Bool {
         var key = inode
-        var value: UInt8 = 0
-        return bpf_map_lookup_elem(pt_watched_pidns_fd(skel), &key, &value) == 0
+        var watchedFor: UInt32 = 0
+        return bpf_map_lookup_elem(pt_watched_pidns_fd(skel), &key, &watchedFor) == 0
     }
 
-    /// The last two names of the cgroup path a new PID namespace's init was forked
-    /// into ("parent/name"), as the kernel side kept them at that fork; nil when it
-    /// kept none (not seen forking, or long ended).
-    public func cgroupTail(ofNewPIDNamespace inode: UInt32) -> String? {
-        var key = inode
-        var names = pt_pidns_cgroup()
-        guard bpf_map_lookup_elem(pt_pidns_cgroups_fd(skel), &key, &names) == 0 else { return nil }
+    /// What the kernel side kept of a new PID namespace's init at its fork: its start
+    /// (boot ns) and the last two names of its cgroup path ("parent/name"); nil when
+    /// it kept none (not seen forking, or long ended).
+    public func initCgroup(hostPID: UInt32) -> (startNs: UInt64, tail: String)? {
+        var key = hostPID
+        var names = pt_init_cgroup()
+        guard bpf_map_lookup_elem(pt_init_cgroups_fd(skel), &key, &names) == 0 else { return nil }
         let name = withUnsafeBytes(of: names.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let parent = withUnsafeBytes(of: names.parent) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return name.isEmpty ? nil : parent + "/" + name
+        return name.isEmpty ? nil : (names.start_ns, parent + "/" + name)
+    }
+
+    /// That of this very process: another's when its tgid was reused.
+    public func cgroupTail(ofNamespaceInit hostPID: UInt32, startNs: UInt64) -> String? {
+        guard let kept = initCgroup(hostPID: hostPID), kept.startNs == startNs else { return nil }
+        return kept.tail
     }
 
     /// The PID namespaces the in-kernel filter watches now (ended ones leave it when

@@ -29,10 +29,16 @@ struct EndedNamespaceEvictionTests {
     final class Filter: NamespaceFilter {
         var watched: [UInt32] = []
         var unwatched: [UInt32] = []
-        var cgroupTails: [UInt32: String] = [:]
-        func watch(pidNamespace inode: UInt32) throws(BPFError) { watched.append(inode) }
-        func unwatch(pidNamespace inode: UInt32) { unwatched.append(inode) }
-        func cgroupTail(ofNewPIDNamespace inode: UInt32) -> String? { cgroupTails[inode] }
+        /// Each unwatch with the init it was for.
+        var unwatchedFor: [UInt32] = []
+        /// By the init's host PID and start.
+        var cgroupTails: [String: String] = [:]
+        func watch(pidNamespace inode: UInt32, initHostPID: UInt32) throws(BPFError) { watched.append(inode) }
+        func unwatch(pidNamespace inode: UInt32, initHostPID: UInt32) {
+            unwatched.append(inode)
+            unwatchedFor.append(initHostPID)
+        }
+        func cgroupTail(ofNamespaceInit hostPID: UInt32, startNs: UInt64) -> String? { cgroupTails["\(hostPID)@\(startNs)"] }
         func isWatched(pidNamespace inode: UInt32) -> Bool { watched.contains(inode) }
     }
 
@@ -91,6 +97,31 @@ struct EndedNamespaceEvictionTests {
         #expect(filter.watched.isEmpty)
     }
 
+    /// CI's container soak under other tests' containers: a container that exited at once
+    /// (init 600, not followed) was being asked about when the inode was reused by the
+    /// followed container's next run (init 500). That run's fork waits behind the
+    /// question, so the other's drop comes first and unwatches the inode for its own
+    /// init only; then the run is claimed (it lost all its events before).
+    @Test func aNewNamespaceInAnInodeStillAskedAboutWaitsItsTurn() {
+        let tracker = ContainerTracker(proc: ProcReader(root: proc.root))
+        let filter = Filter(), runtime = Runtime()
+        tracker.filter = filter
+        tracker.runtime = runtime
+        tracker.follow(id: Self.first, name: "web")
+        var other = event(.fork, pid: 600, atNs: 4_000_000_000, newNamespace: true)
+        other.flags = PT_FLAG_NEW_PIDNS.rawValue | PT_FLAG_UNWATCHED.rawValue // the map was full: no tentative watch
+        #expect(tracker.attribute(other) { _ in } == .hold)
+        #expect(runtime.asked == [Self.second])
+        let run = event(.fork, pid: 500, atNs: 4_500_000_000, newNamespace: true)
+        #expect(tracker.attribute(run) { _ in } == .hold, "behind the question about the inode's previous namespace")
+        #expect(tracker.settle(id: Self.second, name: nil) == [inode])
+        #expect(tracker.attribute(other) { _ in } == .drop)
+        var started: [UInt32] = []
+        #expect(tracker.attribute(run) { if case let .containerStart(s) = $0 { started.append(s.initHostPID) } } != .drop)
+        #expect(started == [500])
+        #expect(filter.unwatchedFor == [600], "only the other namespace's entry")
+    }
+
     /// A new namespace's init in an inode the kernel side still watches (a stale entry:
     /// an ended namespace's, reused) that names no container: not recorded as a
     /// namespace outside containers (CI saw another test's container in a trace's
@@ -121,7 +152,10 @@ struct EndedNamespaceEvictionTests {
         var started: [ContainerLifecycle] = []
         let gone = event(.fork, pid: 700, atNs: 4_000_000_000, newNamespace: true)
         #expect(tracker.attribute(gone) { _ in } == .drop) // nothing names it
-        filter.cgroupTails[inode] = "system.slice/docker-\(Self.first).scope"
+        // Another init's, forked into the same (reused) inode: not this one's.
+        filter.cgroupTails["701@4000000000"] = "system.slice/docker-\(Self.first).scope"
+        #expect(tracker.attribute(gone) { _ in } == .drop)
+        filter.cgroupTails["700@4000000000"] = "system.slice/docker-\(Self.first).scope"
         let decision = tracker.attribute(gone) { if case let .containerStart(start) = $0 { started.append(start) } }
         #expect(decision != .drop)
         #expect(started.map(\.container.name) == ["web"])
