@@ -11,19 +11,15 @@ import Testing
 struct EndedNamespaceEvictionTests {
     static let first = String(repeating: "a", count: 64)
     static let second = String(repeating: "b", count: 64)
-    let proc: ProcTree
+    let proc = FakeProc()
     let inode: UInt32
 
-    init() throws {
-        proc = try ProcTree()
-        try proc.write("ns-pid")
-        inode = try #require(proc.inode("ns-pid"))
-        for (pid, id) in [(500, Self.first), (600, Self.second)] {
-            try proc.write("\(pid)/status", "Name:\tsh\nState:\tS (sleeping)\nPPid:\t490\nNSpid:\t\(pid)\t1\n")
-            try proc.write("\(pid)/cgroup", "0::/docker/\(id)\n")
-            try FileManager.default.createDirectory(atPath: proc.root + "/\(pid)/ns", withIntermediateDirectories: true)
-            #expect(link(proc.root + "/ns-pid", proc.root + "/\(pid)/ns/pid") == 0)
+    init() {
+        for (pid, id) in [(Int32(500), Self.first), (600, Self.second)] {
+            proc.add(pid: pid, ppid: 490, nspid: [UInt32(pid), 1], pidns: "ns", comm: "sh", argv: ["sh"],
+                     cgroup: "0::/docker/\(id)\n")
         }
+        inode = proc.inode("ns")
     }
 
     final class Filter: NamespaceFilter {
@@ -127,7 +123,7 @@ struct EndedNamespaceEvictionTests {
     /// namespace outside containers (CI saw another test's container in a trace's
     /// summary so), but dropped and unwatched; unless --pid/--pidns asked for such.
     @Test func aStaleWatchedInodeIsNotANamespaceOutsideContainers() throws {
-        try proc.write("800/cgroup", "0::/user.slice\n")
+        proc.add(pid: 800, ppid: 490, nspid: [800, 1], pidns: "ns", comm: "sh", argv: ["sh"], cgroup: "0::/user.slice\n")
         for keeps in [false, true] {
             let tracker = ContainerTracker(proc: ProcReader(root: proc.root))
             let filter = Filter()
