@@ -224,14 +224,16 @@ public final class ContainerFollower: RuntimeFollower, RuntimeQuestions {
         for joined in inbox.take(\.joining) {
             tracker.watchJoined(pidNamespace: joined.inode, initHostPID: joined.initHostPID, emit: emit)
         }
-        var settled: [UInt32] = []
-        for answer in inbox.take(\.names) {
-            settled += tracker.settle(id: answer.id, name: answer.name, pod: answer.pod, runtime: answer.runtime)
-        }
+        // Starts before answers: a start whose init's fork waits for an answer in this
+        // same batch is left to that answer (the fork starts the run once replayed).
         for started in inbox.take(\.started) {
             // Started during the trace: if its init's fork was not seen, what /proc shows
             // now ran since it started, not before the trace.
             tracker.follow(started.info, tsNs: tsNs, processes: started.processes, observed: .claim, emit: emit)
+        }
+        var settled: [UInt32] = []
+        for answer in inbox.take(\.names) {
+            settled += tracker.settle(id: answer.id, name: answer.name, pod: answer.pod, runtime: answer.runtime)
         }
         placeRuntimeEvents(tsNs: tsNs, emit: emit)
         for (run, error) in inbox.take(\.startErrors) {

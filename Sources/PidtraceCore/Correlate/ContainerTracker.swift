@@ -112,6 +112,10 @@ public final class ContainerTracker {
         registry.follow(id: info.id, name: info.name ?? info.shortID)
         describe(id: info.id, pod: info.pod, runtime: info.runtime)
         guard info.running, info.hostPID > 0, let inode = info.pidnsInode else { return }
+        // Its init's fork is held for the runtime's answer about this very container:
+        // that answer starts the run from the fork. Started from /proc here as well, the
+        // run would get a second start, and PID 1's command line twice in its story.
+        if pending[inode] == info.id { return }
         // 1, but for a container that joined another's namespace (a pod's, whose PID 1
         // is the sandbox's: catatonit, pause).
         let initNSPID = proc.nsPIDs(pid: info.hostPID)?.last ?? 1

@@ -118,6 +118,29 @@ struct EndedNamespaceEvictionTests {
         #expect(filter.unwatchedFor == [600], "only the other namespace's entry")
     }
 
+    /// A container not followed yet (stopped when the agent began) is started: its init's
+    /// fork waits for the runtime's answer, and the runtime's `start` (inspected first)
+    /// must not start the run from /proc as well (a second start, PID 1's argv twice).
+    @Test func aStartWhoseForkWaitsForTheAnswerIsOneRun() {
+        let tracker = ContainerTracker(proc: ProcReader(root: proc.root))
+        let filter = Filter(), runtime = Runtime()
+        tracker.filter = filter
+        tracker.runtime = runtime
+        let fork = event(.fork, pid: 500, atNs: 4_000_000_000, newNamespace: true)
+        #expect(tracker.attribute(fork) { _ in } == .hold)
+        var records: [TraceRecord] = []
+        let info = ContainerInfo(id: Self.first, name: "web", hostPID: 500, startedAt: nil, running: true,
+                                 pidnsInode: inode, source: .dockerAPI)
+        tracker.follow(info, tsNs: 4_100_000_000, processes: []) { records.append($0) }
+        #expect(records.isEmpty, "\(records)")
+        #expect(tracker.settle(id: Self.first, name: "web") == [inode])
+        _ = tracker.attribute(fork) { records.append($0) }
+        let starts = records.compactMap { record -> ContainerLifecycle? in
+            if case let .containerStart(s) = record { return s } else { return nil }
+        }
+        #expect(starts.map(\.initHostPID) == [500] && starts.first?.tsNs == 4_000_000_000)
+    }
+
     /// A new namespace's init in an inode the kernel side still watches (a stale entry:
     /// an ended namespace's, reused) that names no container: not recorded as a
     /// namespace outside containers (CI saw another test's container in a trace's
